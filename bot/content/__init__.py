@@ -1,0 +1,1 @@
+"""Content: UI strings (gettext catalogs), FAQ answers, flows and rules from the database."""
