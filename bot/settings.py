@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import SettingsError
 
@@ -188,9 +195,13 @@ def _check_secrets(settings: Settings) -> None:
         )
     if s.telegram_webhook_url:
         if not token:
-            raise SettingsError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not; set both")
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not; set both"
+            )
         if not s.telegram_webhook_url.startswith("https://"):
-            raise SettingsError("TELEGRAM_WEBHOOK_URL must start with https:// (Telegram requires it)")
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_URL must start with https:// (Telegram requires it)"
+            )
         _require_strong("TELEGRAM_WEBHOOK_SECRET", s.telegram_webhook_secret, min_length=16)
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", s.telegram_webhook_secret or ""):
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and -")
@@ -235,7 +246,9 @@ def load_settings(
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise SettingsError(f"{path}: config file not found; set WERKPAD_CONFIG or create it") from None
+        raise SettingsError(
+            f"{path}: config file not found; set WERKPAD_CONFIG or create it"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

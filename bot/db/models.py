@@ -112,7 +112,9 @@ class Event(Base):
     __table_args__ = (Index("ix_events_person_at", "person_id", "at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("people.id", ondelete="CASCADE")
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     direction: Mapped[str] = mapped_column(String(3))  # in | out
     kind: Mapped[str] = mapped_column(String(16))
@@ -127,7 +129,7 @@ class Event(Base):
 
 
 class ContentVersion(Base):
-    """One version of a content file (flow, answers, rules, keywords); the newest published wins."""
+    """One version of a content file (flow, answers, rules, keywords); newest published wins."""
 
     __tablename__ = "content_versions"
     __table_args__ = (UniqueConstraint("kind", "key", "version"),)

@@ -85,7 +85,7 @@ async def lock_person(session: AsyncSession, *, person_id: int) -> None:
     Held until the transaction ends. SQLite has one writer at a time anyway, and the
     in-process lock in the dialogue manager covers a single process.
     """
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": person_id})
 
 
@@ -98,7 +98,8 @@ async def latest_content(
 ) -> list[ContentVersion]:
     """The newest published version of every content item (optionally of one kind)."""
     newest = (
-        select(ContentVersion.kind, ContentVersion.key, func.max(ContentVersion.version).label("v"))
+        select(ContentVersion.kind, ContentVersion.key,
+               func.max(ContentVersion.version).label("v"))
         .where(ContentVersion.published.is_(True))
         .group_by(ContentVersion.kind, ContentVersion.key)
     )

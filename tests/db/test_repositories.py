@@ -86,4 +86,5 @@ async def test_content_versions_only_grow_when_the_body_changes(db_engine: Async
     assert second is not None and second.version == 2
     async with sessions() as s:
         latest = await repo.latest_content(s)
-        assert [(c.kind, c.key, c.version) for c in latest] == [("flow", "f", 2), ("rules", "rules", 1)]
+        found = [(c.kind, c.key, c.version) for c in latest]
+        assert found == [("flow", "f", 2), ("rules", "rules", 1)]

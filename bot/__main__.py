@@ -1,0 +1,100 @@
+"""Command line: python -m bot run | shell | web | nlu ... | content ... | db ...
+
+Settings are loaded and validated before any command does anything; a SettingsError stops the
+process with the key and the fix, exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.errors import SettingsError, WerkpadError
+from bot.settings import Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="werkpad", description="Werkpad assistant")
+    p.add_argument("--config", type=Path, help="path of config.yml (default: WERKPAD_CONFIG)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="all configured channels plus the web chat and console")
+    sub.add_parser("web", help="only the web app (web chat and console)")
+    shell = sub.add_parser("shell", help="chat in the terminal (stdin line by line when piped)")
+    shell.add_argument("--user", default="local", help="the person's id in the shell channel")
+    shell.add_argument("--lang", help="language hint, e.g. ar")
+    shell.add_argument("--json", action="store_true", help="print one JSON object per reply")
+
+    nlu = sub.add_parser("nlu", help="train, test or try the NLU").add_subparsers(
+        dest="nlu_command", required=True)
+    nlu.add_parser("train")
+    parse = nlu.add_parser("parse")
+    parse.add_argument("text")
+    parse.add_argument("--engine", choices=["embedded", "rasa"])
+    test = nlu.add_parser("test")
+    test.add_argument("--data", type=Path, nargs="+", required=True)
+    test.add_argument("--out", type=Path, required=True)
+    test.add_argument("--engine", choices=["embedded", "rasa"])
+
+    content = sub.add_parser("content", help="check, import or export flows and answers")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    content_sub.add_parser("check")
+    content_sub.add_parser("import")
+    export = content_sub.add_parser("export")
+    export.add_argument("--out", type=Path, help="folder to write to (default: content.dir)")
+    content_sub.add_parser("diagrams", help="write docs/diagrams/<flow>.md (Mermaid)")
+
+    db = sub.add_parser("db", help="database migrations").add_subparsers(
+        dest="db_command", required=True)
+    db.add_parser("upgrade")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"werkpad: configuration error\n{exc}", file=sys.stderr)
+        return 2
+    try:
+        return _dispatch(args, settings)
+    except WerkpadError as exc:
+        print(f"werkpad: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import cli
+
+    if args.command == "run":
+        return asyncio.run(cli.run(settings, web_only=False))
+    if args.command == "web":
+        return asyncio.run(cli.run(settings, web_only=True))
+    if args.command == "shell":
+        from bot.channels.shell import run_shell
+
+        return asyncio.run(run_shell(settings, user=args.user, lang=args.lang, as_json=args.json))
+    if args.command == "db":
+        return asyncio.run(cli.db_upgrade(settings))
+    if args.command == "content":
+        return cli.content_command(settings, args.content_command, getattr(args, "out", None))
+    if args.command == "nlu":
+        return cli.nlu_command(settings, args)
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Building the running application from Settings: storage, NLU, content, dialogue, web app.
+
+Nothing is created at import time; `build_services` is called once at start-up (and by tests
+with their own settings, database and clock).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.content.store import ContentStore
+from bot.content.strings import Strings
+from bot.db.session import make_engine, make_sessionmaker
+from bot.dialogue.manager import Dialogue, Services
+from bot.dialogue.render import Renderer
+from bot.language.translation import NoTranslator, Translator
+from bot.nlu.base import NLUEngine
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def make_clock(settings: Settings) -> Callable[[], date]:
+    """Today's date in the configured time zone (the Netherlands), not the server's."""
+    zone = ZoneInfo(settings.timezone)
+    return lambda: datetime.now(zone).date()
+
+
+def load_nlu(settings: Settings) -> NLUEngine:
+    """The configured NLU engine; the embedded one trains (or loads its cache) here."""
+    from bot.nlu.cli import make_engine as make_nlu_engine
+
+    return make_nlu_engine(
+        settings.nlu.engine,
+        data_dir=settings.path(settings.nlu.data_dir),
+        cache_dir=settings.path(settings.nlu.cache_dir),
+        threshold=settings.nlu.threshold,
+        rasa_url=settings.secrets.rasa_url,
+    )
+
+
+def load_places() -> object | None:
+    try:
+        from bot.jobs.places import Places
+    except ImportError:  # the places module arrives with the jobs work; run without it
+        logger.warning("place data not available; municipality answers are not checked")
+        return None
+    return Places.load()
+
+
+async def build_services(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    nlu: NLUEngine | None = None,
+    translator: Translator | None = None,
+    today: Callable[[], date] | None = None,
+    places: object | None = None,
+) -> Services:
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    content = await ContentStore.from_database(sessions, settings)
+    strings = Strings.load()
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        nlu=nlu or load_nlu(settings),
+        content=content,
+        renderer=Renderer(strings, translator or NoTranslator()),
+        places=places if places is not None else load_places(),
+        today=today or make_clock(settings),
+    )
+
+
+def build_web_app(settings: Settings, dialogue: Dialogue) -> FastAPI:
+    """The one web app: the web chat now; the coach and admin console mount here too."""
+    from bot.channels.web.router import build_chat_router
+    from bot.content.languages import LANGUAGE_NAMES
+
+    app = FastAPI(title="Werkpad", docs_url=None, redoc_url=None, openapi_url=None)
+    languages = {code: LANGUAGE_NAMES[code] for code in settings.languages.supported}
+    app.include_router(build_chat_router(dialogue, languages=languages))
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,1 @@
+"""The conversation manager: state, policy (FAQ / flow / clarify / fallback), rendering."""

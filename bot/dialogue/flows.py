@@ -1,0 +1,260 @@
+"""Running flows for one turn: the engine's state <-> the stored state, outputs -> replies.
+
+A content problem found while running (a rule missing, a step that no longer exists after a
+publish) must never leave a person stuck on a broken step: the flow is cleared, the problem
+logged, and the person gets the menu.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.errors import ContentError
+from bot.flows.model import Answer, Source
+from bot.flows.state import FlowOutput, FlowState, StaleStateError, StepOutcome
+from bot.messages import Button, Link, OutgoingMessage
+
+if TYPE_CHECKING:
+    from bot.dialogue.manager import Services, Turn
+
+logger = logging.getLogger(__name__)
+
+DATE_PROBLEMS = frozenset({"invalid_day", "future", "too_old", "vague"})
+
+
+class FlowRunner:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    # -- state -------------------------------------------------------------------------------
+
+    @staticmethod
+    def current(turn: Turn) -> FlowState | None:
+        st = turn.state
+        if not st.flow_id or not st.step_id:
+            return None
+        return FlowState(
+            flow_id=st.flow_id, flow_version=st.flow_version or 0, step_id=st.step_id,
+            slots=dict(st.slots), retries=st.retries,
+            back_stack=[(step, dict(slots)) for step, slots in st.back_stack],
+        )
+
+    @staticmethod
+    def save(turn: Turn, flow_state: FlowState | None) -> None:
+        st = turn.state
+        if flow_state is None:
+            st.flow_id = st.step_id = None
+            st.flow_version = None
+            st.retries = 0
+            st.back_stack = []
+            # location is kept across flows for job leads; the flow's answers are not
+            st.slots = {k: v for k, v in st.slots.items() if k == "location"}
+            return
+        st.flow_id, st.step_id = flow_state.flow_id, flow_state.step_id
+        st.flow_version = flow_state.flow_version
+        st.slots = dict(flow_state.slots)
+        st.retries = flow_state.retries
+        st.back_stack = [[step, slots] for step, slots in flow_state.back_stack]
+
+    def clear(self, turn: Turn) -> None:
+        self.save(turn, None)
+        turn.state.awaiting = None
+
+    # -- actions -----------------------------------------------------------------------------
+
+    async def start(self, turn: Turn, flow_id: str) -> None:
+        engine = self.s.content.engine
+        if flow_id not in self.s.content.bundle.flows:
+            logger.error("flow %r does not exist", flow_id)
+            flow_id = "main_menu"
+        turn.state.awaiting = None
+        previous = self.current(turn)
+        await self._apply(turn, lambda: engine.start(flow_id, turn.lang, turn.today), previous)
+
+    async def resume(self, turn: Turn) -> None:
+        state = self.current(turn)
+        if state is None:
+            await self.start(turn, "main_menu")
+            return
+        engine = self.s.content.engine
+        await self._apply(turn, lambda: engine.resume(state, turn.lang, turn.today), state)
+
+    async def back(self, turn: Turn) -> bool:
+        state = self.current(turn)
+        if state is None or not state.back_stack:
+            return False
+        engine = self.s.content.engine
+        await self._apply(turn, lambda: engine.back(state, turn.lang, turn.today), state)
+        return True
+
+    async def answer(self, turn: Turn, value: str, *, force: bool = False) -> bool:
+        """Take `value` as the answer to the current question.
+
+        Returns False (and changes nothing) when the answer is invalid but the text reads as
+        a confident question of its own; the policy then answers it and offers to resume.
+        """
+        state = self.current(turn)
+        if state is None:
+            return False
+        engine = self.s.content.engine
+        try:
+            outcome = engine.answer(state, value, turn.lang, turn.today)
+        except (StaleStateError, ContentError) as exc:
+            await self._broken(turn, exc)
+            return True
+        if outcome.status == "invalid" and not force and await self._is_other_question(turn):
+            return False
+        await self._render_outcome(turn, outcome)
+        return True
+
+    async def answer_location(self, turn: Turn, lat: float, lon: float) -> bool:
+        """A shared location answers a municipality question."""
+        places = self.s.places
+        state = self.current(turn)
+        if places is None or state is None:
+            return False
+        flow = self.s.content.bundle.flows.get(state.flow_id)
+        step = flow.steps.get(state.step_id) if flow else None
+        ask = getattr(step, "payload", None)
+        if getattr(ask, "type", None) != "municipality":
+            return False
+        match = places.at(lat, lon)
+        if match is None:
+            return False
+        return await self.answer(turn, match.municipality_name, force=True)
+
+    async def show_answer(self, turn: Turn, answer: Answer, *, intent: str) -> None:
+        r = self.s.renderer
+        rendered = await r.text(answer.text.texts, turn.lang)
+        buttons = [Button(b.label.get(turn.lang)[0], b.payload) for b in answer.buttons]
+        links, checked = self._links(answer.sources)
+        turn.replies.append(await r.message(
+            rendered, turn.lang, buttons=buttons, links=links, checked=checked,
+            meta={"intent": intent, "flow": turn.state.flow_id, "step": turn.state.step_id},
+        ))
+
+    async def flow_title(self, flow_id: str, lang: str) -> str:
+        flow = self.s.content.bundle.flows.get(flow_id)
+        return flow.title.get(lang)[0] if flow else flow_id
+
+    # -- internals ---------------------------------------------------------------------------
+
+    async def _is_other_question(self, turn: Turn) -> bool:
+        from bot.dialogue.policy import SMALL_TALK
+
+        if not turn.text or turn.msg.kind == "button":
+            return False
+        cut = turn.text[: self.s.settings.nlu.max_text_length]
+        turn.parse = await self.s.nlu.parse(cut, lang_hint=turn.lang)
+        parse = turn.parse
+        base = parse.base_intent
+        confident = parse.intent.confidence >= self.s.settings.nlu.threshold
+        bundle = self.s.content.bundle
+        has_action = bundle.answer_for(parse.intent.name) is not None or base in (
+            "request_human", "change_language")
+        return confident and base not in SMALL_TALK and has_action
+
+    async def _apply(
+        self, turn: Turn, run: Callable[[], StepOutcome], previous: FlowState | None
+    ) -> None:
+        try:
+            outcome = run()
+        except (StaleStateError, ContentError) as exc:
+            await self._broken(turn, exc)
+            return
+        await self._render_outcome(turn, outcome)
+
+    async def _broken(self, turn: Turn, exc: Exception) -> None:
+        logger.error("flow %s/%s cannot go on: %s", turn.state.flow_id, turn.state.step_id, exc)
+        self.clear(turn)
+        r = self.s.renderer
+        rendered = await r.ui("error.generic", turn.lang)
+        turn.replies.append(await r.message(rendered, turn.lang))
+        if turn.state.flow_id != "main_menu" and "main_menu" in self.s.content.bundle.flows:
+            try:
+                outcome = self.s.content.engine.start("main_menu", turn.lang, turn.today)
+            except ContentError:
+                logger.exception("the main menu itself is broken")
+                return
+            await self._render_outcome(turn, outcome)
+
+    async def _render_outcome(self, turn: Turn, outcome: StepOutcome) -> None:
+        r = self.s.renderer
+        flow_id = outcome.state.flow_id if outcome.state else turn.state.flow_id
+        for note in outcome.notes:
+            if note.code == "day_assumed":
+                turn.replies.append(await r.message(await r.ui("flow.day_assumed", turn.lang),
+                                                    turn.lang))
+        if outcome.status == "invalid" and outcome.problem:
+            key = self._hint_key(turn, outcome.problem)
+            if key:
+                turn.replies.append(await r.message(await r.ui(key, turn.lang), turn.lang))
+        for output in outcome.outputs:
+            turn.replies.append(await self._reply(turn, output, flow_id))
+        if outcome.status == "invalid" and outcome.offer_coach:
+            buttons = [
+                Button(await r.ui_text("button.coach", turn.lang), "cmd:coach"),
+                Button(await r.ui_text("button.stop", turn.lang), "cmd:stop"),
+            ]
+            turn.replies.append(await r.message(await r.ui("flow.invalid_coach", turn.lang),
+                                                turn.lang, buttons=buttons))
+        self.save(turn, outcome.state)
+        if outcome.status == "handoff":
+            turn.meta["handoff"] = outcome.reason
+            turn.replies.append(await r.message(await r.ui("handoff.requested", turn.lang),
+                                                turn.lang))
+        elif outcome.status == "jobs":
+            await self._jobs_placeholder(turn, outcome)
+
+    def _hint_key(self, turn: Turn, problem: str) -> str | None:
+        """A problem-specific hint where the step's own hint is too general."""
+        if problem in DATE_PROBLEMS:
+            return f"hint.date.{problem}"
+        flow = self.s.content.bundle.flows.get(turn.state.flow_id or "")
+        step = flow.steps.get(turn.state.step_id or "") if flow else None
+        ask = getattr(step, "payload", None)
+        if ask is not None and getattr(ask, "hint", None) is None:
+            kind = getattr(ask, "type", "text")
+            return "hint.date.unreadable" if kind == "date" else f"hint.{kind}"
+        return None
+
+    async def _jobs_placeholder(self, turn: Turn, outcome: StepOutcome) -> None:
+        """Job leads arrive with the jobs work; until then say so honestly, then go on."""
+        place = "?"
+        code = next((v for v in turn.state.slots.values()
+                     if isinstance(v, str) and v.startswith("GM")), None)
+        if code and self.s.places is not None:
+            try:
+                place = self.s.places.get(code).name
+            except KeyError:
+                place = code
+        r = self.s.renderer
+        turn.replies.append(await r.message(await r.ui("jobs.unavailable", turn.lang, place=place),
+                                            turn.lang))
+        if outcome.state is not None:
+            await self.resume(turn)
+
+    async def _reply(
+        self, turn: Turn, output: FlowOutput, flow_id: str | None
+    ) -> OutgoingMessage:
+        r = self.s.renderer
+        rendered = await r.fallback(output.text, output.language_used, turn.lang)
+        links, checked = self._links(output.sources)
+        return await r.message(
+            rendered, turn.lang, buttons=output.buttons, links=links, checked=checked,
+            meta={"flow": flow_id, "step": output.step_id},
+        )
+
+    @staticmethod
+    def _links(sources: Iterable[Source]) -> tuple[list[Link], date | None]:
+        links: list[Link] = []
+        dates: list[date] = []
+        for source in sources:
+            title = source.title or source.url.split("/")[2]
+            links.append(Link(title, source.url))
+            if source.checked is not None:
+                dates.append(source.checked)
+        return links, (max(dates) if dates else None)

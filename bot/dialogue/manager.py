@@ -1,0 +1,179 @@
+"""The conversation manager: one IncomingMessage in, a list of OutgoingMessages out.
+
+Per message: take the person's lock, open one transaction, load the person and their state,
+decide (consent, command, flow answer, FAQ, clarify, fallback), save the state and the event
+log, commit. Any unexpected error rolls the transaction back, so the state stays valid, and
+the person gets a kind message in their language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.content.store import ContentStore
+from bot.db import repositories as repo
+from bot.db.models import ConversationState, Person, utcnow
+from bot.dialogue.locks import KeyedLocks
+from bot.dialogue.render import Renderer
+from bot.dialogue.text import clean
+from bot.language.detect import detect_language
+from bot.messages import IncomingMessage, OutgoingMessage
+from bot.nlu.base import NLUEngine, ParseResult
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+MAX_STORED_TEXT = 4096
+
+
+@dataclass
+class Turn:
+    """Everything one message's handling reads and writes."""
+
+    msg: IncomingMessage
+    person: Person
+    state: ConversationState
+    session: AsyncSession
+    lang: str
+    text: str
+    today: date
+    replies: list[OutgoingMessage] = field(default_factory=list)
+    parse: ParseResult | None = None
+    truncated: bool = False
+    log_incoming: bool = True
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    nlu: NLUEngine
+    content: ContentStore
+    renderer: Renderer
+    places: Any = None  # bot.jobs.places.Places when loaded
+    today: Callable[[], date] = date.today
+
+
+class Dialogue:
+    """Channel-agnostic conversation manager (see DESIGN.md, 'One message's walk')."""
+
+    def __init__(self, services: Services) -> None:
+        from bot.dialogue.policy import Policy
+
+        self.s = services
+        self.locks = KeyedLocks()
+        self.policy = Policy(services)
+
+    async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
+        key = f"{msg.channel}:{msg.external_id}"
+        async with self.locks.hold(key):
+            try:
+                return await self._handle_locked(msg)
+            except Exception:  # the boundary: log it all, tell the person something kind
+                logger.exception("handling a %s message failed", msg.channel)
+                return [await self._error_reply(msg)]
+
+    async def _handle_locked(self, msg: IncomingMessage) -> list[OutgoingMessage]:
+        async with self.s.sessions() as session, session.begin():
+            person, _new = await repo.get_or_create_person(
+                session, channel=msg.channel, external_id=msg.external_id
+            )
+            await repo.lock_person(session, person_id=person.id)
+            state = await repo.get_state(session, person_id=person.id)
+            text = clean(msg.text or "")
+            limit = self.s.settings.nlu.max_text_length * 10
+            turn = Turn(
+                msg=msg, person=person, state=state, session=session,
+                lang=self._language(person, msg, text), text=text[:limit],
+                truncated=len(text) > limit, today=self.s.today(),
+            )
+            await self.policy.run(turn)
+            state.revision += 1
+            person.last_seen = utcnow()
+            if person.consent_at is not None and turn.log_incoming:
+                await self._log(turn)
+            return turn.replies
+
+    def _language(self, person: Person, msg: IncomingMessage, text: str) -> str:
+        """The reply language: the person's choice, else detection, else the channel hint."""
+        supported = self.s.settings.languages.supported
+        if person.language_source == "chosen" and person.language:
+            return person.language
+        hint = (msg.lang_hint or "").split("-")[0].lower() or None
+        if hint == "ku":
+            hint = "kmr"
+        guess = detect_language(text, hint=hint) if text else None
+        if guess is not None and guess.reliable and guess.code in supported:
+            person.language, person.language_source = guess.code, "detected"
+        elif person.language is None and hint in supported:
+            person.language, person.language_source = hint, "hint"
+        elif person.language is None and guess is not None and guess.code in supported:
+            person.language, person.language_source = guess.code, "detected"
+        return person.language or self.s.settings.languages.default
+
+    async def _log(self, turn: Turn) -> None:
+        msg, parse = turn.msg, turn.parse
+        text = turn.text or None
+        meta: dict[str, Any] = dict(turn.meta)
+        if text is not None and len(text) > MAX_STORED_TEXT:
+            text, meta["truncated"] = text[:MAX_STORED_TEXT], True
+        if msg.other_type:
+            meta["other_type"] = msg.other_type
+        if msg.location:
+            meta["location"] = [round(msg.location[0], 3), round(msg.location[1], 3)]
+        await repo.add_event(
+            turn.session, person_id=turn.person.id, direction="in", kind=msg.kind,
+            text=text, payload=(msg.payload or None) and msg.payload[:128],
+            intent=parse.intent.name if parse else None,
+            confidence=parse.intent.confidence if parse else None,
+            language=parse.language if parse else turn.lang,
+            flow_id=turn.state.flow_id, step_id=turn.state.step_id, meta=meta,
+        )
+        for reply in turn.replies:
+            await repo.add_event(
+                turn.session, person_id=turn.person.id, direction="out", kind="text",
+                text=reply.text, language=reply.language,
+                intent=reply.meta.get("intent"), flow_id=reply.meta.get("flow"),
+                step_id=reply.meta.get("step"),
+                meta={"buttons": [[b.label, b.payload] for b in reply.buttons],
+                      "machine_translated": reply.machine_translated},
+            )
+
+    async def _error_reply(self, msg: IncomingMessage) -> OutgoingMessage:
+        lang = (msg.lang_hint or "en").split("-")[0]
+        try:
+            rendered = await self.s.renderer.ui("error.generic", lang)
+            return await self.s.renderer.message(rendered, lang)
+        except Exception:  # even the apology failed: fall back to a fixed English sentence
+            logger.exception("could not render the error reply")
+            return OutgoingMessage(
+                text="Sorry, something went wrong on my side. Please try again in a moment.",
+                language="en",
+            )
+
+    async def history(
+        self, channel: str, external_id: str, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """Earlier messages of a returning web visitor, oldest first."""
+        async with self.s.sessions() as session:
+            person = await repo.find_person(session, channel=channel, external_id=external_id)
+            if person is None:
+                return []
+            events = await repo.recent_events(session, person_id=person.id, limit=limit)
+        return [
+            {
+                "direction": e.direction,
+                "text": e.text or "",
+                "buttons": [{"label": b[0], "payload": b[1]} for b in e.meta.get("buttons", [])],
+                "at": e.at.isoformat(),
+            }
+            for e in events
+        ]

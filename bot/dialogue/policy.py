@@ -1,0 +1,336 @@
+"""What to do with one message: consent, commands, flow answers, FAQ, clarify, fallback.
+
+The order is fixed and written once, in `Policy.run`:
+  1. consent (nothing is logged before it)
+  2. things that are not text (photo, voice, sticker, location)
+  3. commands and buttons: stop/cancel, back, menu, continue, coach, language, lang:xx
+  4. an answer to the question the active flow asked
+  5. a question: intent -> start a flow | FAQ answer | clarify | fallback (-> coach)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.db.models import utcnow
+from bot.dialogue.flows import FlowRunner
+from bot.dialogue.text import command_form, has_readable_text
+from bot.messages import Button
+from bot.nlu.base import OUT_OF_SCOPE
+
+if TYPE_CHECKING:
+    from bot.dialogue.manager import Services, Turn
+
+logger = logging.getLogger(__name__)
+
+# Intents that never trigger an FAQ detour in the middle of a flow: they are answers or chat.
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", OUT_OF_SCOPE})
+# Topics offered as buttons when the NLU is unsure (never small talk).
+CLARIFY_EXCLUDED = SMALL_TALK | {"bot_challenge"}
+COMMAND_WORDS = ("stop", "cancel", "back", "menu", "continue", "coach", "language")
+
+
+class Policy:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+        self.flows = FlowRunner(services)
+
+    # -- entry -------------------------------------------------------------------------------
+
+    async def run(self, turn: Turn) -> None:
+        if turn.person.consent_at is None:
+            await self._consent(turn)
+            return
+        if turn.msg.kind == "other":
+            await self._unsupported(turn)
+            return
+        if turn.msg.kind == "location" and turn.msg.location is not None:
+            await self._location(turn)
+            return
+        if turn.msg.payload and await self._payload(turn, turn.msg.payload):
+            return
+        if await self._command_word(turn):
+            return
+        if turn.truncated:
+            await self._say_ui(turn, "input.too_long")
+        if turn.state.awaiting == "resume" and await self._resume_answer(turn):
+            return
+        if turn.state.flow_id and await self.flows.answer(turn, turn.text):
+            return
+        await self._question(turn)
+
+    # -- consent -----------------------------------------------------------------------------
+
+    async def _consent(self, turn: Turn) -> None:
+        """Ask once; keep the first question aside and answer it after a yes."""
+        state, payload = turn.state, turn.msg.payload or ""
+        if payload.startswith("lang:"):
+            await self._set_language(turn, payload[5:], confirm=False)
+            await self._ask_consent(turn)
+            return
+        word = self._keyword(turn.text) if turn.text else None
+        if payload == "cmd:consent" or (state.awaiting == "consent" and word == "yes"):
+            turn.person.consent_at = utcnow()
+            pending = state.pending.pop("question", None)
+            state.pending = dict(state.pending)
+            state.awaiting = None
+            await self._say_ui(turn, "consent.thanks")
+            if pending:
+                turn.text = pending
+                turn.log_incoming = True
+                await self._question(turn)
+            else:
+                await self.flows.start(turn, "main_menu")
+            return
+        if payload == "cmd:decline" or (state.awaiting == "consent" and word == "no"):
+            await self._say_ui(turn, "consent.declined")
+            await turn.session.delete(turn.person)
+            turn.log_incoming = False
+            return
+        if turn.text and has_readable_text(turn.text) and "question" not in state.pending:
+            state.pending = {**state.pending, "question": turn.text[:2000]}
+        state.awaiting = "consent"
+        await self._ask_consent(turn)
+
+    async def _ask_consent(self, turn: Turn) -> None:
+        r = self.s.renderer
+        days = self.s.settings.privacy.retention_days
+        buttons = [
+            Button(await r.ui_text("consent.agree", turn.lang), "cmd:consent"),
+            Button(await r.ui_text("consent.decline", turn.lang), "cmd:decline"),
+            Button(await r.ui_text("button.language", turn.lang), "cmd:language"),
+        ]
+        rendered = await r.ui("consent.text", turn.lang, days=days)
+        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+
+    # -- non-text input ----------------------------------------------------------------------
+
+    async def _unsupported(self, turn: Turn) -> None:
+        r = self.s.renderer
+        buttons = [
+            Button(await r.ui_text("button.menu", turn.lang), "cmd:menu"),
+            Button(await r.ui_text("button.coach", turn.lang), "cmd:coach"),
+        ]
+        rendered = await r.ui("input.unsupported", turn.lang)
+        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+        if turn.state.flow_id:
+            await self.flows.resume(turn)
+
+    async def _location(self, turn: Turn) -> None:
+        lat, lon = turn.msg.location or (0.0, 0.0)
+        turn.state.slots = {**turn.state.slots, "location": [lat, lon]}
+        if turn.state.flow_id and await self.flows.answer_location(turn, lat, lon):
+            return
+        await self._say_ui(turn, "input.location_saved")
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def _keyword(self, text: str) -> str | None:
+        if not text or len(text) > 40:
+            return None
+        found = self.s.content.bundle.keywords.match(command_form(text))
+        return "stop" if found == "cancel" else found
+
+    async def _command_word(self, turn: Turn) -> bool:
+        word = self._keyword(turn.text)
+        if word in COMMAND_WORDS:
+            return await self._command(turn, word or "")
+        if turn.text.startswith("/") and command_form(turn.text).split(" ")[0] in (
+            "start", "menu", "help", "coach", "language", "cancel", "stop", "back"
+        ):
+            name = command_form(turn.text).split(" ")[0]
+            mapped = {"start": "menu", "help": "menu", "cancel": "stop"}.get(name, name)
+            return await self._command(turn, mapped)
+        return False
+
+    async def _payload(self, turn: Turn, payload: str) -> bool:
+        kind, _, value = payload.partition(":")
+        if kind == "cmd":
+            return await self._command(turn, value)
+        if kind == "lang":
+            await self._set_language(turn, value, confirm=True)
+            if turn.state.flow_id:
+                await self.flows.resume(turn)
+            return True
+        if kind == "flow":
+            await self.flows.start(turn, value)
+            return True
+        if kind == "intent":
+            await self._act_on_intent(turn, value, from_button=True)
+            return True
+        if kind == "answer":
+            if turn.state.flow_id:
+                turn.state.awaiting = None
+                await self.flows.answer(turn, payload, force=True)
+            else:
+                await self._say_ui(turn, "flow.question_closed")
+                await self.flows.start(turn, "main_menu")
+            return True
+        logger.warning("unknown button payload %r", payload[:64])
+        return False
+
+    async def _command(self, turn: Turn, name: str) -> bool:
+        state = turn.state
+        if name in ("stop", "cancel"):
+            self.flows.clear(turn)
+            await self._say_ui(turn, "flow.stopped")
+            await self.flows.start(turn, "main_menu")
+        elif name == "menu":
+            self.flows.clear(turn)
+            await self.flows.start(turn, "main_menu")
+        elif name == "back":
+            if not (state.flow_id and await self.flows.back(turn)):
+                await self._say_ui(turn, "flow.nothing_back")
+                await self.flows.start(turn, "main_menu")
+        elif name == "continue":
+            state.awaiting = None
+            if state.flow_id:
+                await self.flows.resume(turn)
+            else:
+                await self.flows.start(turn, "main_menu")
+        elif name == "coach":
+            await self.flows.start(turn, "coach")
+        elif name == "language":
+            await self._language_picker(turn)
+        else:
+            return False
+        return True
+
+    async def _set_language(self, turn: Turn, code: str, *, confirm: bool) -> None:
+        if code not in self.s.settings.languages.supported:
+            await self._language_picker(turn)
+            return
+        turn.person.language, turn.person.language_source = code, "chosen"
+        turn.lang = code
+        if confirm:
+            await self._say_ui(turn, "language.set")
+
+    async def _language_picker(self, turn: Turn) -> None:
+        from bot.content.languages import LANGUAGE_NAMES
+
+        buttons = [
+            Button(LANGUAGE_NAMES[code], f"lang:{code}")
+            for code in self.s.settings.languages.supported
+        ]
+        rendered = await self.s.renderer.ui("language.pick", turn.lang)
+        turn.replies.append(await self.s.renderer.message(rendered, turn.lang, buttons=buttons))
+
+    async def _resume_answer(self, turn: Turn) -> bool:
+        """After a question in the middle of a flow we asked 'shall we continue?'."""
+        word = self._keyword(turn.text)
+        if word in ("yes", "continue"):
+            turn.state.awaiting = None
+            await self.flows.resume(turn)
+            return True
+        if word == "no":
+            turn.state.awaiting = None
+            self.flows.clear(turn)
+            await self.flows.start(turn, "main_menu")
+            return True
+        turn.state.awaiting = None
+        return False
+
+    # -- questions ---------------------------------------------------------------------------
+
+    async def _question(self, turn: Turn) -> None:
+        if not turn.text:
+            await self._say_ui(turn, "input.empty", menu=True)
+            return
+        if not has_readable_text(turn.text):
+            await self._say_ui(turn, "input.no_words", menu=True)
+            return
+        cut = turn.text[: self.s.settings.nlu.max_text_length]
+        turn.parse = await self.s.nlu.parse(cut, lang_hint=turn.lang)
+        parse, cfg = turn.parse, self.s.settings.nlu
+        confidence = parse.intent.confidence
+        if parse.intent.name != OUT_OF_SCOPE and confidence >= cfg.threshold:
+            turn.state.fallbacks = 0
+            await self._act_on_intent(turn, parse.intent.name)
+            return
+        options = [
+            s.name for s in parse.intent_ranking
+            if s.name.split("/")[0] not in CLARIFY_EXCLUDED
+            and s.confidence >= cfg.clarify_threshold
+        ]
+        if options and parse.intent.name != OUT_OF_SCOPE:
+            await self._clarify(turn, options[:3])
+            return
+        await self._fallback(turn)
+
+    async def _act_on_intent(self, turn: Turn, intent: str, *, from_button: bool = False) -> None:
+        """Do what the intent asks: start its flow, or show its answer."""
+        base = intent.split("/", 1)[0]
+        bundle = self.s.content.bundle
+        if base == "change_language":
+            await self._language_picker(turn)
+            return
+        if base == "request_human":
+            await self.flows.start(turn, "coach")
+            return
+        in_flow = turn.state.flow_id is not None
+        flow = bundle.flow_for_intent(intent)
+        if flow is not None and not in_flow:
+            await self.flows.start(turn, flow.id)
+            return
+        answer = bundle.answer_for(intent)
+        if answer is None and flow is None:
+            await self._fallback(turn)
+            return
+        if answer is not None:
+            await self.flows.show_answer(turn, answer, intent=intent)
+        if base == "greet" and not in_flow:
+            await self.flows.start(turn, "main_menu")
+        if in_flow:
+            await self._offer_resume(turn, extra_flow=flow.id if flow else None)
+
+    async def _offer_resume(self, turn: Turn, extra_flow: str | None = None) -> None:
+        r = self.s.renderer
+        buttons = [
+            Button(await r.ui_text("button.continue", turn.lang), "cmd:continue"),
+            Button(await r.ui_text("button.stop", turn.lang), "cmd:stop"),
+        ]
+        if extra_flow:
+            title = await self.flows.flow_title(extra_flow, turn.lang)
+            buttons.append(Button(title, f"flow:{extra_flow}"))
+        turn.state.awaiting = "resume"
+        rendered = await r.ui("flow.resume", turn.lang)
+        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+
+    async def _clarify(self, turn: Turn, intents: list[str]) -> None:
+        r = self.s.renderer
+        buttons = []
+        for name in intents:
+            base = name.split("/", 1)[0]
+            buttons.append(Button(await r.ui_text(f"topic.{base}", turn.lang), f"intent:{name}"))
+        buttons.append(Button(await r.ui_text("button.menu", turn.lang), "cmd:menu"))
+        turn.meta["clarify"] = intents
+        rendered = await r.ui("clarify.text", turn.lang)
+        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+
+    async def _fallback(self, turn: Turn) -> None:
+        state = turn.state
+        state.fallbacks += 1
+        r = self.s.renderer
+        turn.meta["fallback"] = state.fallbacks
+        if state.fallbacks >= self.s.settings.dialogue.fallbacks_before_coach:
+            state.fallbacks = 0
+            buttons = [
+                Button(await r.ui_text("button.coach", turn.lang), "cmd:coach"),
+                Button(await r.ui_text("button.menu", turn.lang), "cmd:menu"),
+            ]
+            rendered = await r.ui("fallback.coach", turn.lang)
+            turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+            return
+        await self._say_ui(turn, "fallback.text", menu=True)
+        if state.flow_id:
+            await self.flows.resume(turn)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _say_ui(self, turn: Turn, key: str, *, menu: bool = False, **params: object) -> None:
+        r = self.s.renderer
+        buttons = [Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")] if menu else []
+        rendered = await r.ui(key, turn.lang, **params)
+        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+

@@ -1,0 +1,18 @@
+"""The translation interface the core uses; the online (googletrans) implementation plugs in here."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Translator(Protocol):
+    """Translate text; return None when translation is off, failed or useless."""
+
+    async def translate(self, text: str, *, target: str, source: str | None = None) -> str | None: ...
+
+
+class NoTranslator:
+    """Translation switched off: every call says 'no translation'."""
+
+    async def translate(self, text: str, *, target: str, source: str | None = None) -> str | None:
+        return None
