@@ -69,6 +69,10 @@ class Policy:
             await self._set_language(turn, payload[5:], confirm=False)
             await self._ask_consent(turn)
             return
+        if payload == "cmd:language":
+            state.awaiting = "consent"
+            await self._language_picker(turn)
+            return
         word = self._keyword(turn.text) if turn.text else None
         if payload == "cmd:consent" or (state.awaiting == "consent" and word == "yes"):
             turn.person.consent_at = utcnow()
