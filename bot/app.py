@@ -19,6 +19,7 @@ from bot.content.strings import Strings
 from bot.db.session import make_engine, make_sessionmaker
 from bot.dialogue.manager import Dialogue, Services
 from bot.dialogue.render import Renderer
+from bot.jobs.places import Places
 from bot.language.translation import NoTranslator, Translator
 from bot.nlu.base import NLUEngine
 from bot.settings import Settings
@@ -45,13 +46,18 @@ def load_nlu(settings: Settings) -> NLUEngine:
     )
 
 
-def load_places() -> object | None:
-    try:
-        from bot.jobs.places import Places
-    except ImportError:  # the places module arrives with the jobs work; run without it
-        logger.warning("place data not available; municipality answers are not checked")
-        return None
+def load_places() -> Places:
     return Places.load()
+
+
+def municipality_resolver(places: Places) -> Callable[[str], str | None]:
+    """What a person typed -> the GM code of the one municipality it names, else None."""
+
+    def resolve(text: str) -> str | None:
+        match = places.resolve(text)
+        return match.municipality_code if match is not None else None
+
+    return resolve
 
 
 async def build_services(
@@ -61,11 +67,14 @@ async def build_services(
     nlu: NLUEngine | None = None,
     translator: Translator | None = None,
     today: Callable[[], date] | None = None,
-    places: object | None = None,
+    places: Places | None = None,
 ) -> Services:
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    content = await ContentStore.from_database(sessions, settings)
+    places = places if places is not None else load_places()
+    content = await ContentStore.from_database(
+        sessions, settings, municipality_resolver(places) if places is not None else None
+    )
     strings = Strings.load()
     return Services(
         settings=settings,
@@ -74,7 +83,7 @@ async def build_services(
         nlu=nlu or load_nlu(settings),
         content=content,
         renderer=Renderer(strings, translator or NoTranslator()),
-        places=places if places is not None else load_places(),
+        places=places,
         today=today or make_clock(settings),
     )
 

@@ -20,6 +20,7 @@ from bot.flows.engine import FlowEngine
 from bot.flows.issues import ContentIssue
 from bot.flows.loader import load_bundle_texts
 from bot.flows.model import ContentBundle
+from bot.flows.slots import ResolveMunicipality
 from bot.flows.validation import check_bundle
 from bot.nlu.intents import BASE_INTENTS
 from bot.settings import Settings
@@ -152,13 +153,19 @@ async def export_directory(out_dir: Path, settings: Settings) -> int:
 class ContentStore:
     """The content the bot runs on now, with its flow engine; reloaded after a publish."""
 
-    def __init__(self, bundle: ContentBundle) -> None:
+    def __init__(
+        self, bundle: ContentBundle, resolve_municipality: ResolveMunicipality | None = None
+    ) -> None:
         self.bundle = bundle
-        self.engine = FlowEngine(bundle)
+        self.resolve_municipality = resolve_municipality
+        self.engine = FlowEngine(bundle, resolve_municipality)
 
     @classmethod
     async def from_database(
-        cls, sessions: async_sessionmaker[AsyncSession], settings: Settings
+        cls,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        resolve_municipality: ResolveMunicipality | None = None,
     ) -> ContentStore:
         async with sessions() as session:
             files = await database_files(session)
@@ -169,8 +176,8 @@ class ContentStore:
         bundle, issues = validate(files, settings)
         for issue in issues:
             logger.error("content problem: %s", issue)
-        return cls(bundle)
+        return cls(bundle, resolve_municipality)
 
     async def reload(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
-        fresh = await ContentStore.from_database(sessions, settings)
+        fresh = await ContentStore.from_database(sessions, settings, self.resolve_municipality)
         self.bundle, self.engine = fresh.bundle, fresh.engine

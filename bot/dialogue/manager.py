@@ -22,6 +22,7 @@ from bot.db.models import ConversationState, Person, utcnow
 from bot.dialogue.locks import KeyedLocks
 from bot.dialogue.render import Renderer
 from bot.dialogue.text import clean
+from bot.jobs.places import Places
 from bot.language.detect import detect_language
 from bot.messages import IncomingMessage, OutgoingMessage
 from bot.nlu.base import NLUEngine, ParseResult
@@ -58,7 +59,7 @@ class Services:
     nlu: NLUEngine
     content: ContentStore
     renderer: Renderer
-    places: Any = None  # bot.jobs.places.Places when loaded
+    places: Places | None = None
     today: Callable[[], date] = date.today
 
 
