@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.models import ConversationState, Event
 from bot.messages import IncomingMessage
+from tests.dialogue.conftest import MakeDialogue
 from tests.support.dialog import Chat
 from tests.support.fakes import FailingTranslator
 
@@ -75,7 +77,9 @@ async def test_impossible_dates_are_refused_and_the_step_stays(
     assert "application_date" not in state.slots
 
 
-async def test_a_failing_translator_still_gives_the_english_text(make_dialogue) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_translator_still_gives_the_english_text(
+    make_dialogue: MakeDialogue,
+) -> None:
     translator = FailingTranslator()
     chat = Chat(await make_dialogue(translator=translator), lang="so")
     await chat.say("hello")
@@ -100,6 +104,6 @@ async def test_one_persons_messages_never_interleave(chat: Chat) -> None:
     # every incoming message is followed by its own replies before the next one comes in
     directions = [e.direction for e in events]
     incoming = [i for i, d in enumerate(directions) if d == "in"]
-    for a, b in zip(incoming, incoming[1:], strict=False):
+    for a, b in pairwise(incoming):
         assert b - a >= 2, "a message came in before the previous one was answered"
     assert state.revision == len(incoming) + 1  # the first "hello" before consent counts too
