@@ -95,7 +95,10 @@ def build_web_app(settings: Settings, dialogue: Dialogue) -> FastAPI:
 
     app = FastAPI(title="Werkpad", docs_url=None, redoc_url=None, openapi_url=None)
     languages = {code: LANGUAGE_NAMES[code] for code in settings.languages.supported}
-    app.include_router(build_chat_router(dialogue, languages=languages))
+    app.include_router(build_chat_router(
+        dialogue, languages=languages, default_language=settings.languages.default,
+        start_payload="cmd:menu",
+    ))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
