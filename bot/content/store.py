@@ -11,11 +11,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import repositories as repo
 from bot.db.session import make_engine, make_sessionmaker
-from bot.errors import ContentError, NLUError
+from bot.errors import ContentError
 from bot.flows.engine import FlowEngine
 from bot.flows.issues import ContentIssue
 from bot.flows.loader import load_bundle_texts
@@ -66,17 +67,19 @@ def read_directory(content_dir: Path) -> dict[ContentFile, str]:
 
 def known_intents(settings: Settings) -> set[str]:
     """The DESIGN.md base intents plus every `base/sub` the NLU training data defines."""
-    from bot.nlu.training_data import read_training_data
-
     names = set(BASE_INTENTS)
-    data_dir = settings.path(settings.nlu.data_dir)
-    if data_dir.is_dir():
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for path in sorted(settings.path(settings.nlu.data_dir).glob("*.yml")):
         try:
-            data = read_training_data([data_dir])
-        except NLUError as exc:
-            logger.error("cannot read the NLU data for the intent list: %s", exc)
-        else:
-            names |= {ex.intent for ex in data.examples if ex.intent.split("/")[0] in BASE_INTENTS}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        except (OSError, yaml.YAMLError) as exc:
+            logger.error("cannot read %s for the intent list: %s", path, exc)
+            continue
+        items = data.get("nlu") if isinstance(data, dict) else None
+        for item in items if isinstance(items, list) else []:
+            intent = item.get("intent") if isinstance(item, dict) else None
+            if isinstance(intent, str) and intent.split("/")[0] in BASE_INTENTS:
+                names.add(intent)
     return names
 
 

@@ -42,7 +42,11 @@ class LineList(list[Any]):
         self.item_lines = []
 
 
-class _ContentLoader(yaml.SafeLoader):
+# libyaml's C parser when it is there: the same nodes and marks, about ten times faster.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ContentLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     duplicate_keys: list[tuple[str, int]]
 
 
