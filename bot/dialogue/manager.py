@@ -97,6 +97,10 @@ class Dialogue:
                 truncated=len(text) > limit, today=self.s.today(),
             )
             await self.policy.run(turn)
+            for reply in turn.replies:  # what the shell's --json and the logs report
+                reply.meta.setdefault("intent", turn.parse.intent.name if turn.parse else None)
+                if reply.meta.get("flow") is None:
+                    reply.meta["flow"], reply.meta["step"] = state.flow_id, state.step_id
             state.revision += 1
             person.last_seen = utcnow()
             if person.consent_at is not None and turn.log_incoming:

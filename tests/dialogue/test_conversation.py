@@ -212,3 +212,37 @@ async def test_content_changed_under_a_person_does_not_leave_them_stuck(
     assert "flow:may_i_work" in chat.buttons
     await chat.press("flow:may_i_work")
     chat.expect("18 years or older")
+
+
+def first_words(command: str) -> list[tuple[str, str]]:
+    import yaml
+
+    from bot.settings import ROOT
+
+    words = yaml.safe_load((ROOT / "flows" / "keywords.yml").read_text(encoding="utf-8"))
+    per_lang = words["keywords"][command]
+    return [(lang, per_lang[lang][0]) for lang in sorted(per_lang)]
+
+
+@pytest.mark.parametrize(("lang", "word"), first_words("stop"))
+async def test_stop_works_in_all_thirteen_languages(chat: Chat, lang: str, word: str) -> None:
+    await chat.say("can I work?")
+    await chat.say(word)
+    chat.expect("What would you like to do?")
+    await chat.say("yes")  # the age question is gone: "yes" is no longer an answer to it
+    chat.expect_not("On what date did you apply")
+
+
+@pytest.mark.parametrize(("lang", "word"), first_words("back"))
+async def test_back_works_in_all_thirteen_languages(chat: Chat, lang: str, word: str) -> None:
+    await chat.say("can I work?")
+    await chat.press("Yes")
+    await chat.say(word)
+    chat.expect("18 years or older")
+
+
+@pytest.mark.parametrize(("lang", "word"), first_words("menu"))
+async def test_menu_works_in_all_thirteen_languages(chat: Chat, lang: str, word: str) -> None:
+    await chat.say("can I work?")
+    await chat.say(word)
+    assert "flow:may_i_work" in chat.buttons
