@@ -37,7 +37,8 @@ def test_piped_shell_prints_one_json_object_per_reply(tmp_path: Path) -> None:
 
 
 def test_a_number_presses_the_button_with_that_number() -> None:
-    last = [OutgoingMessage("pick", "en", [Button("Yes", "answer:yes"), Button("No", "answer:no")])]
+    buttons = [Button("Yes", "answer:yes"), Button("No", "answer:no")]
+    last = [OutgoingMessage("pick", "en", buttons)]
     pressed = to_incoming("2\n", user="u", lang=None, last=last)
     assert (pressed.kind, pressed.payload) == ("button", "answer:no")
     typed = to_incoming("7\n", user="u", lang=None, last=last)  # no 7th button: plain text
