@@ -106,7 +106,10 @@ class Policy:
             Button(await r.ui_text("button.language", turn.lang), "cmd:language"),
         ]
         rendered = await r.ui("consent.text", turn.lang, days=days)
-        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+        reply = await r.message(rendered, turn.lang, buttons=buttons)
+        if r.unreviewed("consent.text", turn.lang):
+            reply.text += "\n\n" + await r.ui_text("translation.unreviewed", turn.lang)
+        turn.replies.append(reply)
 
     # -- non-text input ----------------------------------------------------------------------
 
@@ -209,6 +212,8 @@ class Policy:
         turn.lang = code
         if confirm:
             await self._say_ui(turn, "language.set")
+            if self.s.renderer.unreviewed("language.set", code):
+                await self._say_ui(turn, "translation.unreviewed")
 
     async def _language_picker(self, turn: Turn) -> None:
         from bot.content.languages import LANGUAGE_NAMES

@@ -76,6 +76,10 @@ class Renderer:
             return Rendered(translated, lang, machine_translated=True)
         return Rendered(found.text, found.language)
 
+    def unreviewed(self, key: str, lang: str) -> bool:
+        """True when `key` in `lang` is our own translation that no native speaker checked."""
+        return key in self.strings.unreviewed.get(lang, set())
+
     async def ui_text(self, key: str, lang: str, **params: object) -> str:
         return (await self.ui(key, lang, **params)).text
 

@@ -77,14 +77,17 @@ async def test_impossible_dates_are_refused_and_the_step_stays(
     assert "application_date" not in state.slots
 
 
-async def test_a_failing_translator_still_gives_the_english_text(
-    make_dialogue: MakeDialogue,
-) -> None:
+async def test_a_failing_translator_still_gives_the_english_text() -> None:
+    from bot.content.strings import Strings
+    from bot.dialogue.render import Renderer
+
     translator = FailingTranslator()
-    chat = Chat(await make_dialogue(translator=translator), lang="so")
-    await chat.say("hello")
-    chat.expect("Do you agree?")
-    assert translator.calls > 0
+    renderer = Renderer(Strings.load(), translator)
+    rendered = await renderer.text({"en": "Ask COA.", "nl": "Vraag het COA."}, "so")
+    assert (rendered.text, rendered.language, rendered.fallback_english) == ("Ask COA.", "en", True)
+    reply = await renderer.message(rendered, "so")
+    assert reply.text.endswith("Ask COA.") and reply.text != "Ask COA."  # marked, in Somali
+    assert translator.calls == 1
 
 
 async def test_one_persons_messages_never_interleave(chat: Chat) -> None:

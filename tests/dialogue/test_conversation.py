@@ -246,3 +246,14 @@ async def test_menu_works_in_all_thirteen_languages(chat: Chat, lang: str, word:
     await chat.say("can I work?")
     await chat.say(word)
     assert "flow:may_i_work" in chat.buttons
+
+
+async def test_an_unreviewed_translation_says_so_once(make_dialogue: MakeDialogue) -> None:
+    chat = Chat(await make_dialogue(), lang="ar")
+    await chat.say("مرحبا")
+    chat.expect("لم يراجعه بعد متحدث أصلي")  # "not yet checked by a native speaker"
+    await chat.payload("cmd:consent")
+    await chat.payload("lang:ti")
+    chat.expect("ገና ብወሃቢ ቋንቋ ኣይተመርመረን")
+    await chat.payload("lang:nl")
+    chat.expect_not("moedertaalspreker")  # Dutch is written by the team, not a translation

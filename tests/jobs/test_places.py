@@ -303,6 +303,7 @@ def test_nlu_training_examples_never_match_a_place_by_fuzzy_matching(places: Pla
         line.strip().removeprefix("- ")
         for path in sorted(nlu_dir.glob("*.yml"))
         for item in (yaml.safe_load(path.read_text("utf-8")) or {}).get("nlu", [])
+        if "intent" in item  # synonyms and lookups list misspelt places on purpose
         for line in str(item.get("examples", "")).splitlines()
     ]
     if not examples:
