@@ -1,4 +1,4 @@
-"""One small error hierarchy; the boundary handler in the dialogue turns these into kind replies."""
+"""One small error hierarchy; the dialogue's boundary turns these into kind replies."""
 
 
 class WerkpadError(Exception):

@@ -132,7 +132,7 @@ class GoogleTranslator:
             logger.warning("translator unreachable (%s); using the original text",
                            type(exc).__name__)
             return None
-        except Exception as exc:  # googletrans raises bare Exception and parsing errors
+        except Exception as exc:  # noqa: BLE001 -- googletrans raises bare Exception
             logger.warning("translator failed (%s); using the original text", exc)
             return None
         translated = self._usable(protected, getattr(result, "text", None), terms)

@@ -1,4 +1,4 @@
-"""The translation interface the core uses; the online (googletrans) implementation plugs in here."""
+"""The translation interface the core uses; bot/language/translate.py implements it online."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Protocol
 class Translator(Protocol):
     """Translate text; return None when translation is off, failed or useless."""
 
-    async def translate(self, text: str, *, target: str, source: str | None = None) -> str | None: ...
+    async def translate(
+        self, text: str, *, target: str, source: str | None = None
+    ) -> str | None: ...
 
 
 class NoTranslator:
