@@ -22,6 +22,7 @@ from bot.dialogue.render import Renderer
 from bot.jobs.places import Places
 from bot.language.translation import NoTranslator, Translator
 from bot.nlu.base import NLUEngine
+from bot.nlu.pivot import PivotNLU
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,15 @@ def load_nlu(settings: Settings) -> NLUEngine:
         threshold=settings.nlu.threshold,
         rasa_url=settings.secrets.rasa_url,
     )
+
+
+def make_translator(settings: Settings) -> Translator:
+    """googletrans when an admin switched online translation on; otherwise none at all."""
+    if not settings.translation.online:
+        return NoTranslator()
+    from bot.language.translate import GoogleTranslator
+
+    return GoogleTranslator(timeout=settings.translation.timeout_seconds)
 
 
 def load_places() -> Places:
@@ -76,13 +86,17 @@ async def build_services(
         sessions, settings, municipality_resolver(places) if places is not None else None
     )
     strings = Strings.load()
+    translator = translator or make_translator(settings)
+    engine_nlu = nlu or load_nlu(settings)
+    if settings.translation.online:
+        engine_nlu = PivotNLU(engine_nlu, translator, settings.nlu.threshold)
     return Services(
         settings=settings,
         engine=engine,
         sessions=sessions,
-        nlu=nlu or load_nlu(settings),
+        nlu=engine_nlu,
         content=content,
-        renderer=Renderer(strings, translator or NoTranslator()),
+        renderer=Renderer(strings, translator),
         places=places,
         today=today or make_clock(settings),
     )
