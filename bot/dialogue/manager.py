@@ -101,6 +101,8 @@ class Dialogue:
                 reply.meta.setdefault("intent", turn.parse.intent.name if turn.parse else None)
                 if reply.meta.get("flow") is None:
                     reply.meta["flow"], reply.meta["step"] = state.flow_id, state.step_id
+            if person in session.deleted:  # forgotten (or declined) during this message
+                return turn.replies
             state.revision += 1
             person.last_seen = utcnow()
             if person.consent_at is not None and turn.log_incoming:

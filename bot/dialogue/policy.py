@@ -39,6 +39,8 @@ class Policy:
     # -- entry -------------------------------------------------------------------------------
 
     async def run(self, turn: Turn) -> None:
+        if await self._privacy_command(turn):
+            return
         if turn.person.consent_at is None:
             await self._consent(turn)
             return
@@ -59,6 +61,45 @@ class Policy:
         if turn.state.flow_id and await self.flows.answer(turn, turn.text):
             return
         await self._question(turn)
+
+    # -- privacy -----------------------------------------------------------------------------
+
+    async def _privacy_command(self, turn: Turn) -> bool:
+        """/privacy and /forget work at any moment, also before consent."""
+        payload = turn.msg.payload or ""
+        word = command_form(turn.text) if turn.text and len(turn.text) < 20 else ""
+        r = self.s.renderer
+        if payload == "cmd:privacy" or word == "privacy":
+            days = self.s.settings.privacy.retention_days
+            buttons = [Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]
+            rendered = await r.ui("privacy.text", turn.lang, days=days)
+            turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+            return True
+        if payload == "cmd:forget" or word == "forget":
+            buttons = [
+                Button(await r.ui_text("forget.yes", turn.lang), "cmd:forget_yes"),
+                Button(await r.ui_text("forget.no", turn.lang), "cmd:forget_no"),
+            ]
+            rendered = await r.ui("forget.confirm", turn.lang)
+            turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+            turn.log_incoming = False
+            return True
+        if payload == "cmd:forget_yes":
+            await self._delete_person(turn)
+            await self._say_ui(turn, "forget.done")
+            return True
+        if payload == "cmd:forget_no":
+            await self._say_ui(turn, "forget.kept", menu=True)
+            return True
+        return False
+
+    @staticmethod
+    async def _delete_person(turn: Turn) -> None:
+        """Delete the person; the database cascades to their state and event log."""
+        if turn.state in turn.session:
+            turn.session.expunge(turn.state)  # its row goes with the person; never update it
+        await turn.session.delete(turn.person)
+        turn.log_incoming = False
 
     # -- consent -----------------------------------------------------------------------------
 
@@ -89,8 +130,7 @@ class Policy:
             return
         if payload == "cmd:decline" or (state.awaiting == "consent" and word == "no"):
             await self._say_ui(turn, "consent.declined")
-            await turn.session.delete(turn.person)
-            turn.log_incoming = False
+            await self._delete_person(turn)
             return
         if turn.text and has_readable_text(turn.text) and "question" not in state.pending:
             state.pending = {**state.pending, "question": turn.text[:2000]}

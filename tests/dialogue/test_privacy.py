@@ -1,0 +1,100 @@
+"""/privacy, /forget and the retention purge: what we promise in the consent text is true."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.models import Event, Person, utcnow
+from bot.privacy import purge_expired
+from tests.dialogue.conftest import MakeDialogue
+from tests.support.dialog import Chat
+
+
+async def rows_about(engine: AsyncEngine, person_id: int) -> dict[str, int]:
+    """Every table with a person_id column, and how many of its rows name this person."""
+    async with engine.connect() as conn:
+        tables = await conn.run_sync(
+            lambda c: {t: [col["name"] for col in inspect(c).get_columns(t)]
+                       for t in inspect(c).get_table_names()}
+        )
+        counts: dict[str, int] = {}
+        for table, columns in tables.items():
+            column = "id" if table == "people" else "person_id"
+            if column in columns:
+                found = await conn.execute(
+                    text(f'SELECT count(*) FROM "{table}" WHERE "{column}" = :p'), {"p": person_id}
+                )
+                counts[table] = int(found.scalar() or 0)
+    return counts
+
+
+async def test_forget_asks_first_then_deletes_every_row_about_the_person(
+    make_dialogue: MakeDialogue, db_engine: AsyncEngine
+) -> None:
+    chat = Chat(await make_dialogue(), user="forget-me")
+    await chat.agree()
+    await chat.say("can I work?")
+    await chat.press("Yes")
+    await chat.say("01-02-2026")
+    async with chat.dialogue.s.sessions() as session:
+        person = await session.scalar(select(Person))
+        assert person is not None
+    before = await rows_about(db_engine, person.id)
+    assert before["people"] == 1 and before["events"] > 0 and before["conversation_states"] == 1
+
+    await chat.say("/forget")
+    chat.expect("delete everything", "cannot be undone")
+    await chat.press("No, keep it")
+    chat.expect("nothing was deleted")
+    assert (await rows_about(db_engine, person.id))["events"] > before["events"] - 1
+
+    await chat.say("/forget")
+    await chat.press("Yes, delete everything")
+    chat.expect("I deleted everything")
+    after = await rows_about(db_engine, person.id)
+    assert set(after) >= {"people", "conversation_states", "events"}
+    assert all(count == 0 for count in after.values()), after
+
+    await chat.say("hello")  # a new start: the consent question again
+    chat.expect("Do you agree?")
+
+
+async def test_forget_before_consent_also_works(make_dialogue: MakeDialogue) -> None:
+    chat = Chat(await make_dialogue(), user="early-forget")
+    await chat.say("what is a BSN")
+    await chat.say("/forget")
+    await chat.press("cmd:forget_yes")
+    chat.expect("I deleted everything")
+    async with chat.dialogue.s.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+async def test_privacy_explains_what_is_kept_and_for_how_long(chat: Chat) -> None:
+    await chat.say("/privacy")
+    chat.expect("What I save", "180 days", "/forget")
+
+
+async def test_retention_deletes_old_events_and_people_gone_quiet(
+    make_dialogue: MakeDialogue,
+) -> None:
+    active = Chat(await make_dialogue(), user="still-here")
+    await active.agree()
+    quiet = Chat(await make_dialogue(), user="gone-quiet")
+    await quiet.agree()
+    sessions = active.dialogue.s.sessions
+    old = utcnow() - timedelta(days=200)
+    async with sessions() as session, session.begin():
+        people = {p.external_id: p for p in await session.scalars(select(Person))}
+        people["gone-quiet"].last_seen = old
+        session.add(Event(person_id=people["still-here"].id, direction="in", kind="text",
+                          text="an old message", at=old, meta={}))
+    events, gone = await purge_expired(sessions, days=180)
+    assert gone == 1 and events >= 1
+    async with sessions() as session:
+        left = {p.external_id for p in await session.scalars(select(Person))}
+        texts = [e.text for e in await session.scalars(select(Event))]
+    assert left == {"still-here"}
+    assert "an old message" not in texts and texts  # recent messages stay
