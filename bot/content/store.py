@@ -48,6 +48,8 @@ class ContentFile:
             return cls("rules", "rules", "rules.yml")
         if parts == ("keywords.yml",):
             return cls("keywords", "keywords", "keywords.yml")
+        if parts == ("safety.yml",):
+            return cls("safety", "safety", "safety.yml")
         return None
 
     @classmethod

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.db.models import utcnow
 from bot.dialogue.flows import FlowRunner
 from bot.dialogue.text import command_form, has_readable_text
+from bot.flows.safety import find_sign, sign_for_intent
 from bot.messages import Button
 from bot.nlu.base import OUT_OF_SCOPE
 
@@ -56,6 +57,10 @@ class Policy:
             return
         if turn.truncated:
             await self._say_ui(turn, "input.too_long")
+        sign = find_sign(self.s.content.bundle.safety, turn.text) if turn.text else None
+        if sign is not None:
+            await self._safety(turn, sign.id, sign.answer)
+            return
         if turn.state.awaiting == "resume" and await self._resume_answer(turn):
             return
         if turn.state.flow_id and await self.flows.answer(turn, turn.text):
@@ -311,6 +316,9 @@ class Policy:
         """Do what the intent asks: start its flow, or show its answer."""
         base = intent.split("/", 1)[0]
         bundle = self.s.content.bundle
+        if (sign := sign_for_intent(bundle.safety, intent)) is not None:
+            await self._safety(turn, sign.id, sign.answer)
+            return
         if base == "change_language":
             await self._language_picker(turn)
             return
@@ -332,6 +340,22 @@ class Policy:
             await self.flows.start(turn, "main_menu")
         if in_flow:
             await self._offer_resume(turn, extra_flow=flow.id if flow else None)
+
+    async def _safety(self, turn: Turn, sign_id: str, answer_key: str) -> None:
+        """A sign of exploitation: the sourced answer, then a coach at once."""
+        turn.meta["safety"] = sign_id
+        turn.state.fallbacks = 0
+        answer = self.s.content.bundle.answer_for(answer_key)
+        if answer is not None:
+            await self.flows.show_answer(turn, answer, intent=answer_key)
+        r = self.s.renderer
+        buttons = [Button(await r.ui_text("button.coach", turn.lang), "cmd:coach")]
+        if turn.state.flow_id:
+            buttons.append(Button(await r.ui_text("button.continue", turn.lang), "cmd:continue"))
+            turn.state.awaiting = "resume"
+        buttons.append(Button(await r.ui_text("button.menu", turn.lang), "cmd:menu"))
+        rendered = await r.ui("safety.offer", turn.lang)
+        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
 
     async def _offer_resume(self, turn: Turn, extra_flow: str | None = None) -> None:
         r = self.s.renderer

@@ -29,6 +29,7 @@ from bot.flows.schema import (
     RULES_SCHEMA,
     schema_issues,
 )
+from bot.flows.safety import SafetySign, load_safety_text
 from bot.flows.yamlio import read_yaml
 
 
@@ -142,6 +143,7 @@ def load_bundle_texts(
     answers: dict[str, Answer] = {}
     rules: tuple[Rule, ...] = ()
     keywords = Keywords()
+    safety: tuple[SafetySign, ...] = ()
     seen: set[str] = set()
     for relative, text in sorted(texts.items()):
         path, name = PurePosixPath(relative), prefix + relative
@@ -174,13 +176,16 @@ def load_bundle_texts(
         elif relative == "keywords.yml":
             keywords, found = load_keywords_text(text, name)
             issues += found
+        elif relative == "safety.yml":
+            safety, found = load_safety_text(text, name)
+            issues += found
         seen.add(relative)
     for needed in ("rules.yml", "keywords.yml"):
         if needed not in seen:
             issues.append(ContentIssue(
                 prefix + needed, 1, None, None, "file is missing", "see docs/flows.md"
             ))
-    return ContentBundle(flows, answers, rules, keywords), issues
+    return ContentBundle(flows, answers, rules, keywords, safety), issues
 
 
 def _add_flow(flows: dict[str, Flow], flow: Flow, stem: str) -> list[ContentIssue]:

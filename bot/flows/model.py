@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.errors import ContentError
 from bot.flows.textnorm import normalise_words
+
+if TYPE_CHECKING:
+    from bot.flows.safety import SafetySign
 
 SlotType = Literal["choice", "yes_no", "date", "number", "text", "municipality"]
 SLOT_TYPES: tuple[str, ...] = ("choice", "yes_no", "date", "number", "text", "municipality")
@@ -242,6 +245,7 @@ class ContentBundle:
     answers: Mapping[str, Answer] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     keywords: Keywords = field(default_factory=Keywords)
+    safety: tuple[SafetySign, ...] = ()
 
     def flow_for_intent(self, intent: str) -> Flow | None:
         """The flow started by this intent: an exact `base/sub` match first, then the base."""

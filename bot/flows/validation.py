@@ -20,6 +20,7 @@ from bot.flows.content_checks import (
 )
 from bot.flows.expressions import ExpressionError, compile_expression
 from bot.flows.issues import ContentIssue
+from bot.flows.safety import check_safety
 from bot.flows.loader import load_bundle
 from bot.flows.model import (
     BUILTIN_NAMES,
@@ -271,6 +272,7 @@ def check_bundle(
     issues += check_answers(bundle, required_languages, intents)
     issues += check_rules(bundle.rules, required_languages)
     issues += check_keywords(bundle.keywords, required_languages)
+    issues += check_safety(bundle.safety, bundle.answers, intents, required_languages)
     return issues
 
 
