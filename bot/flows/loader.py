@@ -22,6 +22,7 @@ from bot.flows.model import (
     Rule,
     Step,
 )
+from bot.flows.safety import SafetySign, load_safety_text
 from bot.flows.schema import (
     ANSWERS_SCHEMA,
     FLOW_SCHEMA,
@@ -29,7 +30,6 @@ from bot.flows.schema import (
     RULES_SCHEMA,
     schema_issues,
 )
-from bot.flows.safety import SafetySign, load_safety_text
 from bot.flows.yamlio import read_yaml
 
 

@@ -20,7 +20,6 @@ from bot.flows.content_checks import (
 )
 from bot.flows.expressions import ExpressionError, compile_expression
 from bot.flows.issues import ContentIssue
-from bot.flows.safety import check_safety
 from bot.flows.loader import load_bundle
 from bot.flows.model import (
     BUILTIN_NAMES,
@@ -37,6 +36,7 @@ from bot.flows.model import (
 )
 from bot.flows.payloads import payload_problem
 from bot.flows.render import placeholders
+from bot.flows.safety import check_safety
 
 
 def targets(flow: Flow, step: Step) -> list[tuple[str, int]]:
