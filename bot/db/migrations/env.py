@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import bot.jobs.models  # noqa: F401  (job leads: their own module, same metadata)
 from bot.db.models import Base
 
 target_metadata = Base.metadata
