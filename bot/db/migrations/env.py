@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import bot.jobs.models  # noqa: F401  (job leads: their own module, same metadata)
+import bot.web.models  # noqa: F401  (console users and audit log)
 from bot.db.models import Base
 
 target_metadata = Base.metadata

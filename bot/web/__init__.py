@@ -1,0 +1,1 @@
+"""The admin and coach web console (FastAPI, server-rendered templates)."""

@@ -1,0 +1,1 @@
+"""Console users and the audit log: the console work fills this module (shared Base)."""
