@@ -1,0 +1,277 @@
+"""The employer's page: a short, sourced page about the TWV that a person forwards to an employer.
+
+The words live in flows/employer.yml (Dutch, the main text, and English): a `title`, a `body`
+of blocks (each exactly one of `heading`, `paragraph`, `bullets`), `labels`, `sources` and a
+`footer`. Every text is `{nl: ..., en: ...}`; the only placeholder is `{rules_as_of}`.
+
+    page = load_employer_page()                      # ContentError naming file:line if broken
+    employer_text("nl", page=page, rules_as_of=d)    # plain text for the chat (< 4,000 chars)
+    employer_pdf("en", page=page, rules_as_of=d)     # a one-page A4 PDF
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from babel.dates import format_date
+
+from bot.content.pdf import Block, Bullets, Heading, Paragraph, Title, render_pdf
+from bot.errors import ContentError
+from bot.flows.issues import ContentIssue
+from bot.flows.schema import ISO_DATE, schema_issues
+from bot.flows.yamlio import read_yaml
+from bot.settings import ROOT
+
+PageLanguage = Literal["nl", "en"]
+LANGUAGES: tuple[PageLanguage, ...] = ("nl", "en")
+DEFAULT_PATH = ROOT / "flows" / "employer.yml"
+MAX_CHAT_CHARS = 4000  # Telegram's limit is 4,096; leave room for the channel's own marks
+PDF_FILENAMES: Mapping[PageLanguage, str] = {"nl": "werkgever-twv.pdf", "en": "employer-twv.pdf"}
+PLACEHOLDER = "{rules_as_of}"
+
+_TEXT: dict[str, Any] = {
+    "type": "object",
+    "required": list(LANGUAGES),
+    "properties": {lang: {"type": "string", "minLength": 1} for lang in LANGUAGES},
+    "additionalProperties": False,
+    "errorMessage": "a text needs exactly nl and en, both non-empty: {nl: ..., en: ...}",
+}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["page", "title", "body", "labels", "sources", "footer"],
+    "additionalProperties": False,
+    "properties": {
+        "page": {"const": "employer_twv"},
+        "title": _TEXT,
+        "body": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "additionalProperties": False,
+            "properties": {"heading": _TEXT, "paragraph": _TEXT,
+                           "bullets": {"type": "array", "minItems": 1, "items": _TEXT}},
+            "errorMessage": "a block is exactly one of heading, paragraph or bullets",
+        }},
+        "labels": {"type": "object", "required": ["sources", "checked"],
+                   "additionalProperties": False,
+                   "properties": {"sources": _TEXT, "checked": _TEXT}},
+        "sources": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["title", "url", "checked"],
+            "additionalProperties": False,
+            "properties": {
+                "title": {"type": "string", "minLength": 1},
+                "url": {"type": "string", "pattern": r"^https?://\S+$"},
+                "checked": {"type": "string", "pattern": ISO_DATE},
+                "note": {"type": "string"},
+            },
+        }},
+        "footer": _TEXT,
+    },
+}
+
+
+@dataclass(frozen=True)
+class PageSource:
+    title: str
+    url: str
+    checked: date
+
+
+@dataclass(frozen=True)
+class EmployerPage:
+    """The page as written; texts still hold `{rules_as_of}`."""
+
+    title: Mapping[str, str]
+    body: tuple[tuple[str, tuple[Mapping[str, str], ...]], ...]  # (kind, texts), kind as in YAML
+    labels: Mapping[str, Mapping[str, str]]
+    sources: tuple[PageSource, ...]
+    footer: Mapping[str, str]
+
+    def newest_check(self) -> date:
+        return max(source.checked for source in self.sources)
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """The page in one language with the date filled in: what text, PDF and HTML show."""
+
+    lang: PageLanguage
+    title: str
+    blocks: tuple[Heading | Paragraph | Bullets, ...]
+    sources_label: str
+    sources: tuple[tuple[str, str, str], ...]  # (title, url, "checked <date>" or "")
+    footer: str
+
+
+def page_language(lang: str | None) -> PageLanguage:
+    """English for `en` (and `en-GB`...), Dutch for everything else: the employer is Dutch."""
+    return "en" if lang and lang.lower().split("-", 1)[0] == "en" else "nl"
+
+
+def _texts(data: Any) -> list[Mapping[str, str]]:
+    found: list[Mapping[str, str]] = [data["title"], data["footer"], *data["labels"].values()]
+    for block in data["body"]:
+        for kind, value in block.items():
+            found += value if kind == "bullets" else [value]
+    return found
+
+
+def _line(text: Mapping[str, str], key: str) -> int:
+    """The line of `key` in a mapping read by read_yaml (LineDict), else 1."""
+    key_lines = getattr(text, "key_lines", {})
+    return int(key_lines.get(key, getattr(text, "line", 1)))
+
+
+def read_employer_page(
+    yaml_text: str, filename: str = "flows/employer.yml"
+) -> tuple[EmployerPage | None, list[ContentIssue]]:
+    """Parse and check the page; problems come back as issues, never as exceptions."""
+    data, issues = read_yaml(yaml_text, filename)
+    if data is None:
+        return None, issues or [ContentIssue(filename, 1, None, None, "the file is empty",
+                                             "see the format in bot/content/employer.py")]
+    if not isinstance(data, dict):
+        return None, [*issues, ContentIssue(filename, 1, None, None,
+                                            "the file must be a YAML mapping",
+                                            "see the format in bot/content/employer.py")]
+    issues += schema_issues(data, SCHEMA, filename)
+    if issues:
+        return None, issues
+    for text in _texts(data):
+        for lang, value in text.items():
+            for name in set(re.findall(r"\{[^{}]*\}", value)) - {PLACEHOLDER}:
+                issues.append(ContentIssue(
+                    filename, _line(text, lang), None, None,
+                    f"unknown placeholder {name} in {lang!r}",
+                    f"only {PLACEHOLDER} is filled in; write the value itself",
+                ))
+    sources = []
+    for i, raw in enumerate(data["sources"]):
+        try:
+            checked = date.fromisoformat(raw["checked"])
+            sources.append(PageSource(raw["title"], raw["url"], checked))
+        except ValueError:
+            issues.append(ContentIssue(filename, data["sources"].item_lines[i], None, None,
+                                       f"checked {raw['checked']!r} is not a real date",
+                                       "write the date as YYYY-MM-DD"))
+    if issues:
+        return None, issues
+    page = EmployerPage(
+        title=dict(data["title"]),
+        body=tuple(
+            (kind, tuple(dict(t) for t in (value if kind == "bullets" else [value])))
+            for block in data["body"] for kind, value in block.items()
+        ),
+        labels={key: dict(value) for key, value in data["labels"].items()},
+        sources=tuple(sources),
+        footer=dict(data["footer"]),
+    )
+    for lang in LANGUAGES:
+        length = len(employer_text(lang, page=page))
+        if length > MAX_CHAT_CHARS:
+            issues.append(ContentIssue(
+                filename, 1, None, None,
+                f"the {lang} chat text is {length} characters, more than {MAX_CHAT_CHARS}",
+                "shorten the page: it must fit in one chat message",
+            ))
+    return (None if issues else page), issues
+
+
+def load_employer_page(path: Path = DEFAULT_PATH) -> EmployerPage:
+    """Read flows/employer.yml; a broken file raises ContentError listing every problem."""
+    try:
+        yaml_text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"cannot read the employer's page {path}: {exc}") from exc
+    page, issues = read_employer_page(yaml_text, str(path))
+    if page is None:
+        raise ContentError(
+            f"the employer's page {path} has {len(issues)} problem(s):\n"
+            + "\n".join(f"  {issue}" for issue in issues)
+        )
+    return page
+
+
+def format_day(day: date, lang: PageLanguage) -> str:
+    """`28 november 2026` / `28 November 2026`: day first in both, as Dutch readers expect."""
+    return format_date(day, format="d MMMM y", locale=lang)
+
+
+def render_page(
+    lang: str, *, page: EmployerPage | None = None, rules_as_of: date | None = None
+) -> RenderedPage:
+    """The page in `lang` (nl unless English is asked) with the rules date filled in."""
+    page = page or load_employer_page()
+    code = page_language(lang)
+    as_of = format_day(rules_as_of or page.newest_check(), code)
+
+    def fill(text: Mapping[str, str]) -> str:
+        return text[code].replace(PLACEHOLDER, as_of)
+
+    blocks: list[Heading | Paragraph | Bullets] = []
+    for kind, texts in page.body:
+        if kind == "heading":
+            blocks.append(Heading(fill(texts[0])))
+        elif kind == "paragraph":
+            blocks.append(Paragraph(fill(texts[0])))
+        else:
+            blocks.append(Bullets(tuple(fill(t) for t in texts)))
+    checked = fill(page.labels["checked"])
+    days = {source.checked for source in page.sources}
+    label = fill(page.labels["sources"])
+    if len(days) == 1:  # the usual case: say the date once, not after every source
+        label += f" ({checked} {format_day(days.pop(), code)})"
+    return RenderedPage(
+        lang=code,
+        title=fill(page.title),
+        blocks=tuple(blocks),
+        sources_label=label,
+        sources=tuple(
+            (s.title, s.url, "" if len(days) <= 1 else f"{checked} {format_day(s.checked, code)}")
+            for s in page.sources
+        ),
+        footer=fill(page.footer),
+    )
+
+
+def employer_text(
+    lang: str, *, page: EmployerPage | None = None, rules_as_of: date | None = None
+) -> str:
+    """The page as plain text for one chat message (the channel escapes and formats it)."""
+    rendered = render_page(lang, page=page, rules_as_of=rules_as_of)
+    parts = [f"{rendered.title.upper()}\n"]
+    for block in rendered.blocks:
+        if isinstance(block, Heading):
+            parts.append(f"\n{block.text}")
+        elif isinstance(block, Paragraph):
+            parts.append(block.text)
+        else:
+            parts.append("\n".join(f"• {item}" for item in block.items))
+    parts.append(f"\n{rendered.sources_label}:")
+    parts.append("\n".join(f"• {_source_title(title, checked)}\n  {url}"
+                           for title, url, checked in rendered.sources))
+    parts.append(f"\n{rendered.footer}")
+    return "\n".join(parts)
+
+
+def employer_pdf(
+    lang: str, *, page: EmployerPage | None = None, rules_as_of: date | None = None
+) -> bytes:
+    """The page as a one-page A4 PDF to send in the chat or download."""
+    rendered = render_page(lang, page=page, rules_as_of=rules_as_of)
+    blocks: list[Block] = [Title(rendered.title), *rendered.blocks,
+                           Heading(rendered.sources_label)]
+    blocks.append(Bullets(tuple(f"{_source_title(title, checked)}\n{url}"
+                                for title, url, checked in rendered.sources), small=True))
+    return render_pdf(blocks, title=rendered.title, lang=rendered.lang, footer=rendered.footer)
+
+
+def _source_title(title: str, checked: str) -> str:
+    return f"{title} ({checked})" if checked else title
+
+
+def employer_pdf_filename(lang: str) -> str:
+    return PDF_FILENAMES[page_language(lang)]
