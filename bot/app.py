@@ -103,15 +103,26 @@ async def build_services(
 
 
 def build_web_app(settings: Settings, dialogue: Dialogue) -> FastAPI:
-    """The one web app: the web chat now; the coach and admin console mount here too."""
+    """The one web app: the web chat at /, the admin and coach console under /console."""
     from bot.channels.web.router import build_chat_router
     from bot.content.languages import LANGUAGE_NAMES
+    from bot.web.console import build_console, mount_console
 
     app = FastAPI(title="Werkpad", docs_url=None, redoc_url=None, openapi_url=None)
     languages = {code: LANGUAGE_NAMES[code] for code in settings.languages.supported}
     app.include_router(build_chat_router(
         dialogue, languages=languages, default_language=settings.languages.default,
         start_payload="cmd:menu",
+    ))
+    from bot.channels.web.employer import build_employer_router
+
+    app.include_router(build_employer_router(
+        rules_as_of=lambda: dialogue.s.content.bundle.rules_as_of()))
+
+    services = dialogue.s
+    mount_console(app, build_console(
+        settings, sessions=services.sessions, translator=services.renderer.translator,
+        today=services.today, content=services.content,
     ))
 
     @app.get("/healthz", include_in_schema=False)

@@ -7,7 +7,7 @@ limit) so that a button still works after a restart:
     answer:<value>     an answer to the question being asked (choice, yes/no)
     intent:<name>      act as if the person had asked this intent
     flow:<flow_id>     start a flow
-    cmd:<name>         a command: menu, back, cancel, continue, coach, language
+    cmd:<name>         a command, one of COMMANDS
     lang:<code>        choose a language
 """
 
@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 MessageKind = Literal["text", "button", "location", "command", "other"]
+
+# Everything `cmd:<name>` may name; bot/dialogue/policy.py handles each of them.
+COMMANDS = frozenset({
+    "menu", "back", "stop", "cancel", "continue", "coach", "language", "employer",
+    "privacy", "forget", "forget_yes", "forget_no", "consent", "decline",
+})
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,12 @@ class ContentSettings(_Section):
 class WebSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
+    public_url: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Where links in messages point (the PDF for employers, for example)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 class StorageSettings(_Section):

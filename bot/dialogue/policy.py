@@ -17,7 +17,8 @@ from bot.db.models import utcnow
 from bot.dialogue.flows import FlowRunner
 from bot.dialogue.text import command_form, has_readable_text
 from bot.flows.safety import find_sign, sign_for_intent
-from bot.messages import Button
+from bot.dialogue.render import Rendered
+from bot.messages import Button, Link
 from bot.nlu.base import OUT_OF_SCOPE
 
 if TYPE_CHECKING:
@@ -245,9 +246,25 @@ class Policy:
             await self.flows.start(turn, "coach")
         elif name == "language":
             await self._language_picker(turn)
+        elif name == "employer":
+            await self._employer_page(turn)
         else:
             return False
         return True
+
+    async def _employer_page(self, turn: Turn) -> None:
+        """The Dutch page for an employer, as text to forward and as PDF links."""
+        from bot.content.employer import employer_text
+
+        r = self.s.renderer
+        base = self.s.settings.web.base_url
+        as_of = self.s.content.bundle.rules_as_of()
+        await self._say_ui(turn, "employer.intro")
+        links = [Link("PDF (Nederlands)", f"{base}/employer/twv.pdf?lang=nl"),
+                 Link("PDF (English)", f"{base}/employer/twv.pdf?lang=en")]
+        turn.replies.append(await r.message(
+            Rendered(employer_text("nl", rules_as_of=as_of), "nl"), "nl", links=links,
+            buttons=[Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]))
 
     async def _set_language(self, turn: Turn, code: str, *, confirm: bool) -> None:
         if code not in self.s.settings.languages.supported:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from bot.messages import COMMANDS
+
 MAX_PAYLOAD_BYTES = 64  # Telegram's callback-data limit
-COMMANDS = frozenset({"menu", "back", "cancel", "continue", "coach", "language"})
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 

@@ -259,3 +259,11 @@ async def test_an_unreviewed_translation_says_so_once(make_dialogue: MakeDialogu
     chat.expect("ገና ብወሃቢ ቋንቋ ኣይተመርመረን")
     await chat.payload("lang:nl")
     chat.expect_not("moedertaalspreker")  # Dutch is written by the team, not a translation
+
+
+async def test_the_employer_page_comes_in_dutch_with_pdf_links(chat: Chat) -> None:
+    await chat.payload("cmd:employer")
+    chat.expect("page about the work permit (TWV) for your employer", "tewerkstellingsvergunning")
+    assert chat.last[-1].language == "nl"
+    links = [link.url for reply in chat.last for link in reply.links]
+    assert "http://127.0.0.1:8080/employer/twv.pdf?lang=nl" in links
