@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from bot.db.models import utcnow
 from bot.dialogue.flows import FlowRunner
+from bot.dialogue.render import Rendered
 from bot.dialogue.text import command_form, has_readable_text
 from bot.flows.safety import find_sign, sign_for_intent
-from bot.dialogue.render import Rendered
 from bot.messages import Button, Link
 from bot.nlu.base import OUT_OF_SCOPE
 
