@@ -19,7 +19,11 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        # SQLite has one writer: more connections only make them queue in its busy handler
+        engine = create_async_engine(
+            url, echo=echo, connect_args={"timeout": 30},
+            pool_size=1, max_overflow=0, pool_timeout=120,
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -31,6 +35,13 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def pool_capacity(engine: AsyncEngine) -> int:
+    """How many sessions can hold a connection at once (the dialogue queues the rest)."""
+    pool = engine.sync_engine.pool
+    size = getattr(pool, "size", lambda: 5)()
+    return max(1, size + max(0, getattr(pool, "_max_overflow", 0)))
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -222,18 +222,19 @@ class FlowRunner:
         return None
 
     async def _jobs_placeholder(self, turn: Turn, outcome: StepOutcome) -> None:
-        """Job leads arrive with the jobs work; until then say so honestly, then go on."""
-        place = "?"
-        code = next((v for v in turn.state.slots.values()
-                     if isinstance(v, str) and v.startswith("GM")), None)
-        if code and self.s.places is not None:
-            try:
-                place = self.s.places.get(code).name
-            except KeyError:
-                place = code
-        r = self.s.renderer
-        turn.replies.append(await r.message(await r.ui("jobs.unavailable", turn.lang, place=place),
-                                            turn.lang))
+        """Show the job leads matching the flow's answers (bot/jobs/listing.py), then go on.
+
+        (The name is the foundation's; the jobs work filled it in without renaming the call.)
+        """
+        from bot.jobs.listing import DEFAULT_LIMIT, lead_replies
+
+        # The answers are in the outcome's state; the turn's are cleared when the flow ends.
+        slots = outcome.state.slots if outcome.state is not None else turn.state.slots
+        limit = (outcome.jobs or {}).get("limit", DEFAULT_LIMIT)
+        turn.replies += await lead_replies(
+            self.s.renderer, turn.session, places=self.s.places, slots=slots, lang=turn.lang,
+            today=turn.today, limit=limit if isinstance(limit, int) else DEFAULT_LIMIT,
+        )
         if outcome.state is not None:
             await self.resume(turn)
 

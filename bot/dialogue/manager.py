@@ -8,6 +8,7 @@ the person gets a kind message in their language.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.content.store import ContentStore
 from bot.db import repositories as repo
 from bot.db.models import ConversationState, Person, utcnow
+from bot.db.session import pool_capacity
 from bot.dialogue.locks import KeyedLocks
 from bot.dialogue.render import Renderer
 from bot.dialogue.text import clean
@@ -72,10 +74,12 @@ class Dialogue:
         self.s = services
         self.locks = KeyedLocks()
         self.policy = Policy(services)
+        # Messages wait here, first come first served, rather than timing out in the pool.
+        self.slots = asyncio.Semaphore(pool_capacity(services.engine))
 
     async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
         key = f"{msg.channel}:{msg.external_id}"
-        async with self.locks.hold(key):
+        async with self.locks.hold(key), self.slots:
             try:
                 return await self._handle_locked(msg)
             except Exception:  # the boundary: log it all, tell the person something kind
@@ -151,6 +155,7 @@ class Dialogue:
                 intent=reply.meta.get("intent"), flow_id=reply.meta.get("flow"),
                 step_id=reply.meta.get("step"),
                 meta={"buttons": [[b.label, b.payload] for b in reply.buttons],
+                      "links": [[link.title, link.url] for link in reply.links],
                       "machine_translated": reply.machine_translated},
             )
 
@@ -180,6 +185,9 @@ class Dialogue:
                 "direction": e.direction,
                 "text": e.text or "",
                 "buttons": [{"label": b[0], "payload": b[1]} for b in e.meta.get("buttons", [])],
+                "links": [{"title": t, "url": u} for t, u in e.meta.get("links", [])],
+                "language": e.language,
+                "machine_translated": bool(e.meta.get("machine_translated")),
                 "at": e.at.isoformat(),
             }
             for e in events

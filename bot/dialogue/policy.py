@@ -312,7 +312,8 @@ class Policy:
             await self._say_ui(turn, "input.no_words", menu=True)
             return
         cut = turn.text[: self.s.settings.nlu.max_text_length]
-        turn.parse = await self.s.nlu.parse(cut, lang_hint=turn.lang)
+        if turn.parse is None or turn.parse.text != cut:  # the flow may have parsed it already
+            turn.parse = await self.s.nlu.parse(cut, lang_hint=turn.lang)
         parse, cfg = turn.parse, self.s.settings.nlu
         confidence = parse.intent.confidence
         if parse.intent.name != OUT_OF_SCOPE and confidence >= cfg.threshold:

@@ -188,6 +188,7 @@ class Answer:
     buttons: tuple[ButtonSpec, ...] = ()
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    stale: frozenset[str] = frozenset()  # translations older than the en/nl text
 
 
 @dataclass(frozen=True)
@@ -227,16 +228,19 @@ class Keywords:
             return per_lang.get(lang, ())
         return tuple(w for words in per_lang.values() for w in words)
 
+    def __post_init__(self) -> None:
+        # normalised word -> command, built once: match() runs on every typed message
+        index: dict[str, str] = {}
+        for command, per_lang in self.words.items():
+            for words in per_lang.values():
+                for word in words:
+                    index.setdefault(normalise_words(word), command)
+        object.__setattr__(self, "_index", index)
+
     def match(self, text: str) -> str | None:
         """The command the whole text is (normalised: case, accents, punctuation), else None."""
         wanted = normalise_words(text)
-        if not wanted:
-            return None
-        for command, per_lang in self.words.items():
-            for words in per_lang.values():
-                if any(normalise_words(w) == wanted for w in words):
-                    return command
-        return None
+        return self._index.get(wanted) if wanted else None  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -267,3 +267,11 @@ async def test_the_employer_page_comes_in_dutch_with_pdf_links(chat: Chat) -> No
     assert chat.last[-1].language == "nl"
     links = [link.url for reply in chat.last for link in reply.links]
     assert "http://127.0.0.1:8080/employer/twv.pdf?lang=nl" in links
+
+
+async def test_history_keeps_buttons_and_source_links(chat: Chat) -> None:
+    await chat.say("what is a BSN")
+    history = await chat.dialogue.history("web", chat.user)
+    answer = next(e for e in history if "citizen service number" in e["text"])
+    assert any("coa.nl" in link["url"] for link in answer["links"])
+    assert answer["language"] == "en" and answer["direction"] == "out"
