@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | shell | web | nlu ... | content ... | db ...
+"""Command line: python -m bot run | shell | web | nlu ... | content ... | db ... | jobs ...
 
 Settings are loaded and validated before any command does anything; a SettingsError stops the
 process with the key and the fix, exit code 2.
@@ -48,9 +48,33 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="folder to write to (default: content.dir)")
     content_sub.add_parser("diagrams", help="write docs/diagrams/<flow>.md (Mermaid)")
 
+    users = sub.add_parser("users", help="console users (admins and coaches)").add_subparsers(
+        dest="users_command", required=True)
+    add = users.add_parser("add", help="add a console user; asks for the password")
+    add.add_argument("--role", choices=["admin", "coach"], required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--email", required=True)
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of stdin")
+    add.add_argument("--telegram-id", type=int, help="coach: Telegram user id")
+    add.add_argument("--languages", help="coach: languages spoken, e.g. ar,en,nl")
+    add.add_argument("--regions", help="coach: labour-market regions, comma-separated")
+
     db = sub.add_parser("db", help="database migrations").add_subparsers(
         dest="db_command", required=True)
     db.add_parser("upgrade")
+
+    jobs = sub.add_parser("jobs", help="job leads").add_subparsers(
+        dest="jobs_command", required=True)
+    jobs_import = jobs.add_parser(
+        "import", help="check a CSV of job leads and import its good rows (docs/jobs.md)")
+    jobs_import.add_argument("file", type=Path)
+    jobs_import.add_argument("--replace-sample", action="store_true",
+                             help="delete the sample leads first (same transaction)")
+    jobs_import.add_argument("--if-empty", action="store_true",
+                             help="do nothing when the database already has job leads")
+    jobs_import.add_argument("--dry-run", action="store_true",
+                             help="check and report, write nothing")
     return p
 
 
@@ -93,6 +117,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cli.content_command(settings, args.content_command, getattr(args, "out", None))
     if args.command == "nlu":
         return cli.nlu_command(settings, args)
+    if args.command == "users":
+        return asyncio.run(cli.users_add(settings, args))
+    if args.command == "jobs":
+        return asyncio.run(cli.jobs_import(
+            settings, args.file, replace_sample=args.replace_sample, if_empty=args.if_empty,
+            dry_run=args.dry_run))
     raise AssertionError(args.command)
 
 

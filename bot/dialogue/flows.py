@@ -207,7 +207,7 @@ class FlowRunner:
             turn.replies.append(await r.message(await r.ui("handoff.requested", turn.lang),
                                                 turn.lang))
         elif outcome.status == "jobs":
-            await self._jobs_placeholder(turn, outcome)
+            await self._show_jobs(turn, outcome)
 
     def _hint_key(self, turn: Turn, problem: str) -> str | None:
         """A problem-specific hint where the step's own hint is too general."""
@@ -221,11 +221,8 @@ class FlowRunner:
             return "hint.date.unreadable" if kind == "date" else f"hint.{kind}"
         return None
 
-    async def _jobs_placeholder(self, turn: Turn, outcome: StepOutcome) -> None:
-        """Show the job leads matching the flow's answers (bot/jobs/listing.py), then go on.
-
-        (The name is the foundation's; the jobs work filled it in without renaming the call.)
-        """
+    async def _show_jobs(self, turn: Turn, outcome: StepOutcome) -> None:
+        """Show the job leads matching the flow's answers (bot/jobs/listing.py), then go on."""
         from bot.jobs.listing import DEFAULT_LIMIT, lead_replies
 
         # The answers are in the outcome's state; the turn's are cleared when the flow ends.

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import bot.jobs.models  # noqa: F401  (job leads: their own module, same metadata)
-import bot.web.models  # noqa: F401  (console users and audit log)
 from bot.db.models import Base
+
+# Models kept in their own packages register on the same metadata when imported.
+for _module in ("bot.jobs.models", "bot.web.models"):
+    importlib.import_module(_module)
 
 target_metadata = Base.metadata
 config = context.config
