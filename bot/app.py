@@ -7,7 +7,7 @@ with their own settings, database and clock).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -102,8 +102,17 @@ async def build_services(
     )
 
 
-def build_web_app(settings: Settings, dialogue: Dialogue) -> FastAPI:
-    """The one web app: the web chat at /, the admin and coach console under /console."""
+def build_web_app(
+    settings: Settings,
+    dialogue: Dialogue,
+    *,
+    on_content_published: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> FastAPI:
+    """The one web app: the web chat at /, the admin and coach console under /console.
+
+    After the console publishes content, the dialogue's ContentStore reloads, then each of
+    `on_content_published` runs (e.g. to tell other processes to reload too).
+    """
     from bot.channels.web.router import build_chat_router
     from bot.content.languages import LANGUAGE_NAMES
     from bot.web.console import build_console, mount_console
@@ -122,7 +131,7 @@ def build_web_app(settings: Settings, dialogue: Dialogue) -> FastAPI:
     services = dialogue.s
     mount_console(app, build_console(
         settings, sessions=services.sessions, translator=services.renderer.translator,
-        today=services.today, content=services.content,
+        today=services.today, content=services.content, on_publish=list(on_content_published),
     ))
 
     @app.get("/healthz", include_in_schema=False)

@@ -95,7 +95,7 @@ def load_answers_text(
         answers[key] = Answer(
             key, builder.text(raw, "text") or LocalText({}),
             builder.sources(raw.get("sources"), key), builder.buttons(raw.get("buttons")),
-            filename, data["answers"].key_lines[key],
+            filename, data["answers"].key_lines[key], frozenset(raw.get("stale", ())),
         )
     return data["intent"], answers, issues + builder.issues
 

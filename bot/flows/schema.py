@@ -162,6 +162,8 @@ ANSWERS_SCHEMA: dict[str, Any] = {
             "additionalProperties": _obj(
                 ["text"], text=_TEXT, sources={"$ref": "#/$defs/sources"},
                 buttons={"$ref": "#/$defs/buttons"},
+                # translations made before the en/nl text last changed (the console sets it)
+                stale={"$ref": "#/$defs/unreviewed"},
             ),
         },
     ),

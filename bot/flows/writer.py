@@ -131,6 +131,8 @@ def dump_answers(intent: str, answers: Mapping[str, Answer]) -> str:
     data: dict[str, Any] = {}
     for key, answer in answers.items():
         item = _texts({"text": answer.text})
+        if answer.stale:
+            item["stale"] = sorted(answer.stale)
         if answer.sources:
             item["sources"] = _sources(answer.sources)
         if answer.buttons:
