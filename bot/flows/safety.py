@@ -57,10 +57,14 @@ class SafetySign:
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 
+    def __post_init__(self) -> None:
+        # folded once: matching runs on every message
+        folded = tuple(f" {normalise_words(p)} " for ws in self.patterns.values() for p in ws)
+        object.__setattr__(self, "_folded", folded)
+
     def matches(self, folded: str) -> bool:
         """`folded` is normalise_words(text), padded with spaces."""
-        return any(f" {normalise_words(p)} " in folded
-                   for words in self.patterns.values() for p in words)
+        return any(pattern in folded for pattern in self._folded)  # type: ignore[attr-defined]
 
 
 def find_sign(signs: Collection[SafetySign], text: str) -> SafetySign | None:
