@@ -12,7 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.content.store import ContentStore
 from bot.content.strings import Strings
@@ -47,13 +47,16 @@ def load_nlu(settings: Settings) -> NLUEngine:
     )
 
 
-def make_translator(settings: Settings) -> Translator:
+def make_translator(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> Translator:
     """googletrans when an admin switched online translation on; otherwise none at all."""
     if not settings.translation.online:
         return NoTranslator()
-    from bot.language.translate import GoogleTranslator
+    from bot.language.translate import DatabaseCache, GoogleTranslator
 
-    return GoogleTranslator(timeout=settings.translation.timeout_seconds)
+    return GoogleTranslator(timeout=settings.translation.timeout_seconds,
+                            cache=DatabaseCache(sessions))
 
 
 def load_places() -> Places:
@@ -86,7 +89,7 @@ async def build_services(
         sessions, settings, municipality_resolver(places) if places is not None else None
     )
     strings = Strings.load()
-    translator = translator or make_translator(settings)
+    translator = translator or make_translator(settings, sessions)
     engine_nlu = nlu or load_nlu(settings)
     if settings.translation.online:
         engine_nlu = PivotNLU(engine_nlu, translator, settings.nlu.threshold)

@@ -18,6 +18,9 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import httpx
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,31 @@ class TranslationCache(Protocol):
     async def get(self, key: str) -> str | None: ...
 
     async def put(self, key: str, source: str, target: str, text: str) -> None: ...
+
+
+class DatabaseCache:
+    """The shared cache in the database (table translation_cache), for content texts."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def get(self, key: str) -> str | None:
+        from bot.language.models import CachedTranslation
+
+        async with self.sessions() as session:
+            return await session.scalar(
+                select(CachedTranslation.translated).where(CachedTranslation.cache_key == key)
+            )
+
+    async def put(self, key: str, source: str, target: str, text: str) -> None:
+        from bot.language.models import CachedTranslation
+
+        try:
+            async with self.sessions() as session, session.begin():
+                session.add(CachedTranslation(cache_key=key, source_lang=source,
+                                              target_lang=target, translated=text))
+        except IntegrityError:
+            pass  # another message stored the same translation first: fine
 
 
 class MemoryCache:
@@ -114,14 +142,16 @@ class GoogleTranslator:
         if transport is not None:  # tests: an httpx.MockTransport
             self._google.client = httpx.AsyncClient(transport=transport)
 
-    async def translate(self, text: str, *, target: str, source: str | None = None) -> str | None:
+    async def translate(
+        self, text: str, *, target: str, source: str | None = None, personal: bool = False
+    ) -> str | None:
         text = text.strip()
         if not text or len(text) > MAX_CHARS or target == source:
             return None
         src = GOOGLE_CODES.get(source or "", source or "auto")
         dest = GOOGLE_CODES.get(target, target)
         key = cache_key(text, src, dest)
-        if (hit := await self.cache.get(key)) is not None:
+        if not personal and (hit := await self.cache.get(key)) is not None:
             return hit
         protected, terms = self.glossary.protect(text)
         try:
@@ -136,8 +166,11 @@ class GoogleTranslator:
             logger.warning("translator failed (%s); using the original text", exc)
             return None
         translated = self._usable(protected, getattr(result, "text", None), terms)
-        if translated is not None:
-            await self.cache.put(key, src, dest, translated)
+        if translated is not None and not personal:
+            try:
+                await self.cache.put(key, src, dest, translated)
+            except Exception:
+                logger.warning("could not store a translation in the cache", exc_info=True)
         return translated
 
     def _usable(self, sent: str, received: object, terms: list[str]) -> str | None:

@@ -25,7 +25,9 @@ class PivotNLU:
         first = await self.engine.parse(text, lang_hint=lang_hint)
         if first.intent.confidence >= self.threshold or first.language == "en":
             return first
-        english = await self.translator.translate(text, target="en", source=first.language)
+        english = await self.translator.translate(
+            text, target="en", source=first.language, personal=True
+        )
         if not english:
             return first
         second = await self.engine.parse(english, lang_hint="en")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.language.translate import Glossary, GoogleTranslator
 from bot.nlu.base import IntentScore, ParseResult
@@ -123,9 +124,33 @@ async def test_pivot_keeps_the_better_parse_and_the_original_language() -> None:
 
 async def test_pivot_without_translation_returns_the_first_parse() -> None:
     class Off:
-        async def translate(self, text: str, *, target: str, source: str | None = None) -> None:
+        async def translate(
+            self, text: str, *, target: str, source: str | None = None, personal: bool = False
+        ) -> None:
             return None
 
     pivot = PivotNLU(ScriptedNLU(), Off(), threshold=0.5)
     result: ParseResult = await pivot.parse("ماذا", lang_hint="ar")
     assert result.intent.name == "out_of_scope"
+
+
+async def test_the_database_cache_serves_content_but_never_keeps_personal_text(
+    db_engine: AsyncEngine,
+) -> None:
+    from sqlalchemy import func, select
+
+    from bot.db.session import make_sessionmaker
+    from bot.language.models import CachedTranslation
+    from bot.language.translate import DatabaseCache
+
+    sessions = make_sessionmaker(db_engine)
+    translator, seen = fake(lambda r: google_reply("Bonjour"), cache=DatabaseCache(sessions))
+    for _ in range(2):
+        assert await translator.translate("Hello", target="fr", source="en") == "Bonjour"
+    assert len(seen) == 1  # the second came from the database
+    await translator.translate("my boss is Karim", target="fr", source="en", personal=True)
+    await translator.translate("my boss is Karim", target="fr", source="en", personal=True)
+    assert len(seen) == 3  # personal text: asked each time, never stored
+    async with sessions() as session:
+        rows = await session.scalar(select(func.count()).select_from(CachedTranslation))
+    assert rows == 1

@@ -37,7 +37,9 @@ class ScriptedNLU:
 class FailingTranslator:
     calls: int = 0
 
-    async def translate(self, text: str, *, target: str, source: str | None = None) -> str | None:
+    async def translate(
+        self, text: str, *, target: str, source: str | None = None, personal: bool = False
+    ) -> str | None:
         self.calls += 1
         raise TimeoutError("translator unreachable")
 
@@ -46,5 +48,7 @@ class FailingTranslator:
 class EchoTranslator:
     """Marks text as translated so tests can see where machine translation was used."""
 
-    async def translate(self, text: str, *, target: str, source: str | None = None) -> str | None:
+    async def translate(
+        self, text: str, *, target: str, source: str | None = None, personal: bool = False
+    ) -> str | None:
         return f"[{target}] {text}"
