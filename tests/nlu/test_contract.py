@@ -1,22 +1,32 @@
 """One contract for every NLU engine: the Rasa /model/parse shape plus `language`.
 
-The rasa engine joins the parameter list when a real Rasa server runs in CI.
+`rasa` is a real Rasa 3.6.21 server at RASA_URL (`make rasa-start`); without one those
+cases skip, or fail under WERKPAD_REQUIRE_RASA=1 as in CI (tests/nlu/rasa_server.py).
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.language.detect import LANGUAGES
 from bot.nlu.base import OUT_OF_SCOPE, NLUEngine, ParseResult
 from bot.nlu.embedded import EmbeddedNLU
+from bot.nlu.rasa_client import RasaNLU
+from tests.nlu.rasa_server import rasa_url
 
 
-@pytest.fixture(params=["embedded"])
-def nlu(request: pytest.FixtureRequest, engine: EmbeddedNLU) -> NLUEngine:
+@pytest.fixture(params=["embedded", "rasa"])
+async def nlu(request: pytest.FixtureRequest, engine: EmbeddedNLU) -> AsyncIterator[NLUEngine]:
     if request.param == "embedded":
-        return engine
-    raise AssertionError(request.param)
+        yield engine
+    elif request.param == "rasa":
+        rasa = RasaNLU(rasa_url(), timeout=30.0)
+        yield rasa
+        await rasa.aclose()
+    else:
+        raise AssertionError(request.param)
 
 
 TEXTS = ["hello there", "how do i get a bsn", "ik zoek werk in Utrecht", "مرحبا",

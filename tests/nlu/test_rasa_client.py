@@ -38,7 +38,7 @@ async def test_maps_the_rasa_reply() -> None:
     assert seen[0].url == "http://rasa.test:5005/model/parse"
     assert json.loads(seen[0].content) == {"text": "how do i get a bsn"}
     assert result.intent.name == "documents/bsn" and result.intent.confidence == 0.97
-    assert [s.name for s in result.intent_ranking] == ["documents", "find_job"]
+    assert [s.name for s in result.intent_ranking] == ["documents/bsn", "find_job"]
     assert result.entities == RASA_REPLY["entities"]
     assert result.language == "en" and result.engine == "rasa"
 
