@@ -143,3 +143,31 @@ class ContentVersion(Base):
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64), default="import")
+
+
+class TelegramUpdate(Base):
+    """One Telegram update, kept from arrival until its replies are sent, so that none is lost
+    and none is answered twice (bot/channels/telegram/ledger.py has the life cycle).
+
+    The body and the rendered replies are cleared once the update is done; what stays (the
+    update and chat numbers) is pruned after a few days.
+    """
+
+    __tablename__ = "telegram_updates"
+    __table_args__ = (
+        Index("ix_telegram_updates_status_lease", "status", "lease_until"),
+        Index("ix_telegram_updates_chat_id", "chat_id"),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10))  # received | working | handled | done | failed
+    body: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the update as Telegram sent it
+    parts: Mapped[list[Any] | None] = mapped_column(JSON)  # rendered replies, set once handled
+    sent: Mapped[int] = mapped_column(Integer, default=0)  # parts already delivered
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    revision: Mapped[int | None] = mapped_column(Integer)  # the state revision before handling
+    once_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # one press per message
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -7,10 +7,17 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ContentVersion, ConversationState, Event, Person, utcnow
+from bot.db.models import (
+    ContentVersion,
+    ConversationState,
+    Event,
+    Person,
+    TelegramUpdate,
+    utcnow,
+)
 
 
 async def get_or_create_person(
@@ -136,3 +143,152 @@ async def save_content_version(
     session.add(row)
     await session.flush()
     return row
+
+
+# -- Telegram update ledger (bot/channels/telegram/ledger.py owns the life cycle) ----------------
+
+UNFINISHED_UPDATE = ("received", "working", "handled")
+
+
+async def insert_telegram_updates(
+    session: AsyncSession, *, rows: list[dict[str, Any]]
+) -> set[int]:
+    """Insert new updates (update_id, chat_id, body, lease_until); return the ids that were new.
+
+    An update that is already stored (a redelivery) is left as it is.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if not rows:
+        return set()
+    now = utcnow()
+    values = [
+        {"status": "received", "sent": 0, "attempts": 0, "received_at": now, **row}
+        for row in rows
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(TelegramUpdate).values(values)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(TelegramUpdate.update_id)
+    )
+    return set((await session.scalars(statement)).all())
+
+
+async def person_revision(
+    session: AsyncSession, *, channel: str, external_id: str
+) -> tuple[Person | None, int | None]:
+    """The person on this channel (if any) and their conversation state's revision."""
+    row = (await session.execute(
+        select(Person, ConversationState.revision)
+        .outerjoin(ConversationState, ConversationState.person_id == Person.id)
+        .where(Person.channel == channel, Person.external_id == external_id)
+    )).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
+async def once_key_taken(session: AsyncSession, *, key: str, update_id: int) -> bool:
+    """True when another update already reacted to this pressed or edited message."""
+    found = await session.scalar(
+        select(TelegramUpdate.update_id)
+        .where(TelegramUpdate.once_key == key, TelegramUpdate.update_id != update_id)
+    )
+    return found is not None
+
+
+async def lease_unfinished_telegram_updates(
+    session: AsyncSession, *, now: datetime, until: datetime, force: bool, limit: int
+) -> list[TelegramUpdate]:
+    """Take unfinished updates whose lease ran out (all of them when `force`), oldest first,
+    and lease them until `until`."""
+    query = (
+        select(TelegramUpdate).where(TelegramUpdate.status.in_(UNFINISHED_UPDATE))
+        .order_by(TelegramUpdate.update_id).limit(limit)
+    )
+    if not force:
+        query = query.where(TelegramUpdate.lease_until < now)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list((await session.scalars(query)).all())
+    for row in rows:
+        row.lease_until = until
+    return rows
+
+
+async def forget_telegram_chat(
+    session: AsyncSession, *, chat_id: int, keep_update_id: int
+) -> None:
+    """Delete the ledger rows of one chat; the current update stays, without the chat number,
+    so a redelivery of it is still recognised."""
+    await session.execute(
+        delete(TelegramUpdate).where(
+            TelegramUpdate.chat_id == chat_id, TelegramUpdate.update_id != keep_update_id
+        )
+    )
+    await session.execute(
+        update(TelegramUpdate).where(TelegramUpdate.update_id == keep_update_id)
+        .values(chat_id=None, body=None, parts=None, once_key=None)
+    )
+
+
+async def prune_telegram_updates(session: AsyncSession, *, before: datetime) -> int:
+    """Delete finished ledger rows older than `before`; returns how many."""
+    result = await session.execute(
+        delete(TelegramUpdate).where(
+            TelegramUpdate.status.in_(("done", "failed")), TelegramUpdate.received_at < before
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def delete_person(session: AsyncSession, *, channel: str, external_id: str) -> bool:
+    """Delete a person; their state and events go with them (ON DELETE CASCADE)."""
+    result = await session.execute(
+        delete(Person).where(Person.channel == channel, Person.external_id == external_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def set_person_active(
+    session: AsyncSession, *, channel: str, external_id: str, active: bool
+) -> bool:
+    """Mark a person reachable or not (blocked the bot); False when there is no such person."""
+    result = await session.execute(
+        update(Person).where(Person.channel == channel, Person.external_id == external_id)
+        .values(active=active)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def set_telegram_update(
+    session: AsyncSession, *, update_id: int, unfinished_only: bool = False, **values: Any
+) -> None:
+    """Change one ledger row in a single statement (no read first)."""
+    statement = update(TelegramUpdate).where(TelegramUpdate.update_id == update_id)
+    if unfinished_only:
+        statement = statement.where(TelegramUpdate.status.in_(UNFINISHED_UPDATE))
+    await session.execute(statement.values(**values))
+
+
+async def claim_fresh_telegram_update(
+    session: AsyncSession, *, update_id: int, channel: str, external_id: str | None,
+    once_key: str | None, lease_until: datetime,
+) -> bool:
+    """Mark a never-handled update as being handled, recording the person's state revision,
+    in one statement; False when the update is not fresh (the caller looks closer)."""
+    revision = (
+        select(ConversationState.revision)
+        .join(Person, Person.id == ConversationState.person_id)
+        .where(Person.channel == channel, Person.external_id == external_id)
+        .scalar_subquery()
+    )
+    statement = (
+        update(TelegramUpdate)
+        .where(TelegramUpdate.update_id == update_id, TelegramUpdate.status == "received",
+               TelegramUpdate.attempts == 0)
+        .values(status="working", attempts=1, lease_until=lease_until, once_key=once_key,
+                revision=revision if external_id is not None else None)
+        .returning(TelegramUpdate.update_id)
+    )
+    return (await session.scalar(statement)) is not None
