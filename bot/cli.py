@@ -178,9 +178,15 @@ async def run(settings: Settings, *, web_only: bool) -> int:
         await telegram.start()
         print(f"Werkpad Telegram channel: {telegram.mode}", flush=True)
     print(f"Werkpad web chat: http://{settings.web.host}:{settings.web.port}/", flush=True)
+    from bot.privacy import purge_forever
+
+    # what the consent text promises: nothing older than the retention period is kept
+    retention = asyncio.create_task(
+        purge_forever(services.sessions, days=settings.privacy.retention_days))
     try:
         await server.serve()
     finally:
+        retention.cancel()
         if telegram is not None:
             await telegram.stop()
     return 0

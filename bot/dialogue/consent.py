@@ -94,7 +94,8 @@ class ConsentDesk:
             await self._say_ui(turn, "consent.declined")
             await self._delete_person(turn)
             return
-        if turn.text and has_readable_text(turn.text) and "question" not in state.pending:
+        question = turn.text and has_readable_text(turn.text) and not turn.text.startswith("/")
+        if question and "question" not in state.pending:
             state.pending = {**state.pending, "question": turn.text[:2000]}
         state.awaiting = "consent"
         await self._ask_consent(turn)

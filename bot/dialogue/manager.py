@@ -121,7 +121,9 @@ class Dialogue:
         hint = (msg.lang_hint or "").split("-")[0].lower() or None
         if hint == "ku":
             hint = "kmr"
-        guess = detect_language(text, hint=hint) if text else None
+        # a button's label may be an English fallback: it says nothing about the reader
+        typed = text and msg.kind != "button"
+        guess = detect_language(text, hint=hint) if typed else None
         if guess is not None and guess.reliable and guess.code in supported:
             person.language, person.language_source = guess.code, "detected"
         elif person.language is None and hint in supported:
