@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -20,24 +21,18 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _run(connection: Connection, step: Callable[[Config, str], None], revision: str) -> None:
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, revision)
+    step(cfg, revision)
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database at `engine` up to `revision`."""
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade, revision)
-
-
-def _downgrade(connection: Connection, revision: str) -> None:
-    cfg = alembic_config()
-    cfg.attributes["connection"] = connection
-    command.downgrade(cfg, revision)
+        await conn.run_sync(_run, command.upgrade, revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
     async with engine.begin() as conn:
-        await conn.run_sync(_downgrade, revision)
+        await conn.run_sync(_run, command.downgrade, revision)
