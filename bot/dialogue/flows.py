@@ -71,8 +71,7 @@ class FlowRunner:
             logger.error("flow %r does not exist", flow_id)
             flow_id = "main_menu"
         turn.state.awaiting = None
-        previous = self.current(turn)
-        await self._apply(turn, lambda: engine.start(flow_id, turn.lang, turn.today), previous)
+        await self._apply(turn, lambda: engine.start(flow_id, turn.lang, turn.today))
 
     async def resume(self, turn: Turn) -> None:
         state = self.current(turn)
@@ -80,14 +79,14 @@ class FlowRunner:
             await self.start(turn, "main_menu")
             return
         engine = self.s.content.engine
-        await self._apply(turn, lambda: engine.resume(state, turn.lang, turn.today), state)
+        await self._apply(turn, lambda: engine.resume(state, turn.lang, turn.today))
 
     async def back(self, turn: Turn) -> bool:
         state = self.current(turn)
         if state is None or not state.back_stack:
             return False
         engine = self.s.content.engine
-        await self._apply(turn, lambda: engine.back(state, turn.lang, turn.today), state)
+        await self._apply(turn, lambda: engine.back(state, turn.lang, turn.today))
         return True
 
     async def answer(self, turn: Turn, value: str, *, force: bool = False) -> bool:
@@ -147,8 +146,7 @@ class FlowRunner:
 
         if not turn.text or turn.msg.kind == "button":
             return False
-        cut = turn.text[: self.s.settings.nlu.max_text_length]
-        turn.parse = await self.s.nlu.parse(cut, lang_hint=turn.lang)
+        turn.parse = await self.s.nlu.parse(turn.nlu_text, lang_hint=turn.lang)
         parse = turn.parse
         base = parse.base_intent
         confident = parse.intent.confidence >= self.s.settings.nlu.threshold
@@ -158,7 +156,7 @@ class FlowRunner:
         return confident and base not in SMALL_TALK and has_action
 
     async def _apply(
-        self, turn: Turn, run: Callable[[], StepOutcome], previous: FlowState | None
+        self, turn: Turn, run: Callable[[], StepOutcome]
     ) -> None:
         try:
             outcome = run()

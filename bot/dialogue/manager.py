@@ -48,9 +48,15 @@ class Turn:
     today: date
     replies: list[OutgoingMessage] = field(default_factory=list)
     parse: ParseResult | None = None
+    nlu_limit: int = 1000
     truncated: bool = False
     log_incoming: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def nlu_text(self) -> str:
+        """What the NLU reads: the text cut to nlu.max_text_length (parse time stays bounded)."""
+        return self.text[: self.nlu_limit]
 
 
 @dataclass
@@ -99,6 +105,7 @@ class Dialogue:
                 msg=msg, person=person, state=state, session=session,
                 lang=self._language(person, msg, text), text=text[:limit],
                 truncated=len(text) > limit, today=self.s.today(),
+                nlu_limit=self.s.settings.nlu.max_text_length,
             )
             await self.policy.run(turn)
             for reply in turn.replies:  # what the shell's --json and the logs report

@@ -115,7 +115,7 @@ class Policy(ConsentDesk):
             await self.flows.start(turn, value)
             return True
         if kind == "intent":
-            await self._act_on_intent(turn, value, from_button=True)
+            await self._act_on_intent(turn, value)
             return True
         if kind == "answer":
             if turn.state.flow_id:
@@ -195,9 +195,8 @@ class Policy(ConsentDesk):
         if not has_readable_text(turn.text):
             await self._say_ui(turn, "input.no_words", menu=True)
             return
-        cut = turn.text[: self.s.settings.nlu.max_text_length]
-        if turn.parse is None or turn.parse.text != cut:  # the flow may have parsed it already
-            turn.parse = await self.s.nlu.parse(cut, lang_hint=turn.lang)
+        if turn.parse is None or turn.parse.text != turn.nlu_text:  # the flow may have parsed it
+            turn.parse = await self.s.nlu.parse(turn.nlu_text, lang_hint=turn.lang)
         parse, cfg = turn.parse, self.s.settings.nlu
         confidence = parse.intent.confidence
         if parse.intent.name != OUT_OF_SCOPE and confidence >= cfg.threshold:
@@ -214,7 +213,7 @@ class Policy(ConsentDesk):
             return
         await self._fallback(turn)
 
-    async def _act_on_intent(self, turn: Turn, intent: str, *, from_button: bool = False) -> None:
+    async def _act_on_intent(self, turn: Turn, intent: str) -> None:
         """Do what the intent asks: start its flow, or show its answer."""
         base = intent.split("/", 1)[0]
         bundle = self.s.content.bundle

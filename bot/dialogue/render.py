@@ -51,11 +51,7 @@ class Renderer:
         if texts.get(lang):
             return Rendered(texts[lang], lang)
         source_lang = "en" if texts.get("en") else next(iter(texts), "en")
-        source = texts.get(source_lang, "")
-        translated = await self._translate(source, target=lang, source=source_lang)
-        if translated:
-            return Rendered(translated, lang, machine_translated=True)
-        return Rendered(source, source_lang, fallback_english=source_lang != lang)
+        return await self.fallback(texts.get(source_lang, ""), source_lang, lang)
 
     async def fallback(self, text: str, text_lang: str, lang: str) -> Rendered:
         """`text` is in `text_lang`; when that is not the reader's language, translate or mark."""
