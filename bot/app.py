@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.content.store import ContentStore
 from bot.content.strings import Strings
 from bot.db.session import make_engine, make_sessionmaker
+from bot.delivery import Delivery, WebOutbound
 from bot.dialogue.manager import Dialogue, Services
 from bot.dialogue.render import Renderer
 from bot.jobs.places import Places
@@ -93,7 +94,10 @@ async def build_services(
     engine_nlu = nlu or load_nlu(settings)
     if settings.translation.online:
         engine_nlu = PivotNLU(engine_nlu, translator, settings.nlu.threshold)
+    delivery = Delivery()
+    delivery.register("web", WebOutbound(sessions))
     return Services(
+        delivery=delivery,
         settings=settings,
         engine=engine,
         sessions=sessions,

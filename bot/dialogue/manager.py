@@ -21,6 +21,7 @@ from bot.content.store import ContentStore
 from bot.db import repositories as repo
 from bot.db.models import ConversationState, Person, utcnow
 from bot.db.session import pool_capacity
+from bot.delivery import Delivery
 from bot.dialogue.locks import KeyedLocks
 from bot.dialogue.render import Renderer
 from bot.dialogue.text import clean
@@ -69,6 +70,8 @@ class Services:
     renderer: Renderer
     places: Places | None = None
     today: Callable[[], date] = date.today
+    # how to reach a person outside a reply (reminders, coaches): bot/delivery.py
+    delivery: Delivery = field(default_factory=Delivery)
 
 
 class Dialogue:

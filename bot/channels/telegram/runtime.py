@@ -17,7 +17,9 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import BaseRateLimiter, ContextTypes
 
 from bot.channels.telegram.application import TelegramApp, build_application
+from bot.channels.telegram.convert import CHANNEL
 from bot.channels.telegram.ledger import Ledger
+from bot.channels.telegram.outbound import TelegramOutbound
 from bot.channels.telegram.polling import ALLOWED_UPDATES, DurablePoller
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.texts import COMMANDS
@@ -44,6 +46,8 @@ class TelegramService:
         self.application: TelegramApp = build_application(
             settings, dialogue, ledger=self.ledger, rate_limiter=rate_limiter)
         self.webhook_url = settings.secrets.telegram_webhook_url
+        self.sender = TelegramSender(self.application.bot)
+        dialogue.s.delivery.register(CHANNEL, TelegramOutbound(self.sender))
         self.poller: DurablePoller | None = None
         if self.webhook_url is None:
             self.poller = DurablePoller(self.application.bot, self.ledger,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from telegram import (
@@ -34,6 +35,12 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Outcome = Literal["sent", "blocked", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    outcome: Outcome
+    message_id: int | None = None
 Sleep = Callable[[float], Awaitable[None]]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -49,39 +56,45 @@ class TelegramSender:
         self.max_wait = max_wait
         self.sleep = sleep
 
-    async def send(self, chat_id: int, part: Part) -> Outcome:
+    async def send(self, chat_id: int, part: Part, *, thread_id: int | None = None) -> Outcome:
         """Send one message; "blocked" when the person blocked the bot."""
+        return (await self.deliver(chat_id, part, thread_id=thread_id)).outcome
+
+    async def deliver(self, chat_id: int, part: Part, *, thread_id: int | None = None) -> Sent:
+        """Send one message (into a forum topic with `thread_id`); the outcome and message id."""
         markup = keyboard(part)
         try:
-            await self._call("sendMessage", lambda: self.bot.send_message(
+            message = await self._call("sendMessage", lambda: self.bot.send_message(
                 chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=markup,
-                link_preview_options=NO_PREVIEW,
+                link_preview_options=NO_PREVIEW, message_thread_id=thread_id,
             ))
         except Forbidden as exc:
             logger.info("chat %s blocks the bot: %s", chat_id, exc.message)
-            return "blocked"
+            return Sent("blocked")
         except BadRequest as exc:
             if "parse" not in exc.message.lower():
                 logger.error("Telegram refused a message to chat %s: %s", chat_id, exc.message)
-                return "rejected"
+                return Sent("rejected")
             logger.error("Telegram could not parse our HTML (%s); sending plain text",
                          exc.message)
-            return await self._send_plain(chat_id, part, markup)
-        return "sent"
+            return await self._send_plain(chat_id, part, markup, thread_id)
+        return Sent("sent", message.message_id)
 
     async def _send_plain(
-        self, chat_id: int, part: Part, markup: InlineKeyboardMarkup | None
-    ) -> Outcome:
+        self, chat_id: int, part: Part, markup: InlineKeyboardMarkup | None,
+        thread_id: int | None,
+    ) -> Sent:
         try:
-            await self._call("sendMessage", lambda: self.bot.send_message(
+            message = await self._call("sendMessage", lambda: self.bot.send_message(
                 chat_id, part.plain, reply_markup=markup, link_preview_options=NO_PREVIEW,
+                message_thread_id=thread_id,
             ))
         except Forbidden:
-            return "blocked"
+            return Sent("blocked")
         except BadRequest as exc:
             logger.error("Telegram refused the plain text too: %s", exc.message)
-            return "rejected"
-        return "sent"
+            return Sent("rejected")
+        return Sent("sent", message.message_id)
 
     async def acknowledge(self, query_id: str) -> None:
         """Stop the spinner on the pressed button; a query that is too old is not a problem."""
