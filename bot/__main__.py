@@ -75,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
                              help="do nothing when the database already has job leads")
     jobs_import.add_argument("--dry-run", action="store_true",
                              help="check and report, write nothing")
+    from bot.cli import add_rules_parser
+
+    add_rules_parser(sub)
     return p
 
 
@@ -119,6 +122,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cli.nlu_command(settings, args)
     if args.command == "users":
         return asyncio.run(cli.users_add(settings, args))
+    if args.command == "rules":
+        return asyncio.run(cli.rules_command(settings, args))
     if args.command == "jobs":
         return asyncio.run(cli.jobs_import(
             settings, args.file, replace_sample=args.replace_sample, if_empty=args.if_empty,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -35,14 +36,17 @@ def make_clock(settings: Settings) -> Callable[[], date]:
     return lambda: datetime.now(zone).date()
 
 
-def load_nlu(settings: Settings) -> NLUEngine:
-    """The configured NLU engine; the embedded one trains (or loads its cache) here."""
+def load_nlu(settings: Settings, source: tuple[Path, Path] | None = None) -> NLUEngine:
+    """The configured NLU engine; the embedded one trains (or loads its cache) here, from
+    `source` (data folder, cache folder) when given: the console's published examples."""
     from bot.nlu.cli import make_engine as make_nlu_engine
 
+    data_dir, cache_dir = source or (settings.path(settings.nlu.data_dir),
+                                     settings.path(settings.nlu.cache_dir))
     return make_nlu_engine(
         settings.nlu.engine,
-        data_dir=settings.path(settings.nlu.data_dir),
-        cache_dir=settings.path(settings.nlu.cache_dir),
+        data_dir=data_dir,
+        cache_dir=cache_dir,
         threshold=settings.nlu.threshold,
         rasa_url=settings.secrets.rasa_url,
     )
@@ -91,7 +95,11 @@ async def build_services(
     )
     strings = Strings.load()
     translator = translator or make_translator(settings, sessions)
-    engine_nlu = nlu or load_nlu(settings)
+    if nlu is None:
+        from bot.web.nlu_store import published_source
+
+        nlu = load_nlu(settings, await published_source(sessions, settings))
+    engine_nlu = nlu
     if settings.translation.online:
         engine_nlu = PivotNLU(engine_nlu, translator, settings.nlu.threshold)
     delivery = Delivery()
@@ -136,13 +144,19 @@ def build_web_app(
         rules_as_of=lambda: dialogue.s.content.bundle.rules_as_of()))
 
     services = dialogue.s
-    mount_console(app, build_console(
+    console = build_console(
         settings, sessions=services.sessions, translator=services.renderer.translator,
         today=services.today, content=services.content, on_publish=list(on_content_published),
-    ))
+    )
+    mount_console(app, console, nlu_holder=services)
+    from bot.handoff.coaches import Coaches
+    from bot.web.deps import Gate
+    from bot.web.routes_tickets import build_ticket_router
 
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    app.include_router(build_ticket_router(console, Gate(console), Coaches(services)))
 
+    from bot.ops.routes import mount_operations
+
+    # /healthz, /readyz, /metrics (localhost or METRICS_TOKEN); measures the dialogue too
+    mount_operations(app, dialogue)
     return app

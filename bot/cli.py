@@ -7,9 +7,13 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import WerkpadError
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.content.rules_admin import RuleRow
 
 logger = logging.getLogger(__name__)
 
@@ -171,8 +175,11 @@ async def run(settings: Settings, *, web_only: bool) -> int:
         if (route := telegram.webhook_route()) is not None:
             path, endpoint = route
             app.add_route(path, endpoint, methods=["POST"], include_in_schema=False)
+    from bot.ops.logging import configure_logging
+
+    configure_logging()  # LOG_FORMAT=text|json; uvicorn logs through the same handler
     config = uvicorn.Config(app, host=settings.web.host, port=settings.web.port,
-                            log_level="info", access_log=False)
+                            log_level="info", access_log=False, log_config=None)
     server = uvicorn.Server(config)
     if telegram is not None:
         await telegram.start()
@@ -183,10 +190,95 @@ async def run(settings: Settings, *, web_only: bool) -> int:
     # what the consent text promises: nothing older than the retention period is kept
     retention = asyncio.create_task(
         purge_forever(services.sessions, days=settings.privacy.retention_days))
+    from bot.reminders.worker import ReminderWorker, remind_forever
+
+    # reminders people asked for, sent once from the database (survives restarts)
+    reminding = asyncio.create_task(remind_forever(ReminderWorker.for_services(services)))
+    # coaches' messages and handoff notices; with Telegram on, its channel runs the relay
+    relaying = None
+    if telegram is None:
+        from bot.handoff.relay import Relay
+
+        relaying = asyncio.create_task(Relay(services).run_forever())
     try:
         await server.serve()
     finally:
         retention.cancel()
+        reminding.cancel()
+        if relaying is not None:
+            relaying.cancel()
         if telegram is not None:
             await telegram.stop()
     return 0
+
+
+def add_rules_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`rules list | enact RULE_ID --from DATE [--source URL] | withdraw RULE_ID`."""
+    rules = sub.add_parser("rules", help="list rules; put a proposed rule in force, or undo it")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    rules_sub.add_parser("list", help="every rule version with status, dates and sources")
+    enact = rules_sub.add_parser("enact", help="a proposed rule in force from a date")
+    enact.add_argument("rule_id")
+    enact.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    enact.add_argument("--source", help="web address that shows the rule became law")
+    enact.add_argument("--title", help="title of that source")
+    withdraw = rules_sub.add_parser("withdraw", help="an enacted rule back to proposed")
+    withdraw.add_argument("rule_id")
+
+
+async def rules_command(settings: Settings, args: argparse.Namespace) -> int:
+    """List the rules, or publish rules.yml with one rule enacted or withdrawn."""
+    from datetime import date
+
+    from bot.app import make_clock
+    from bot.content import rules_admin
+    from bot.content.store import database_files, validate
+    from bot.db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            text = await rules_admin.published_rules_text(session, settings)
+            if args.rules_command == "list":
+                files = await database_files(session)
+                bundle = validate(files, settings)[0] if files else None
+                for row in rules_admin.list_rules(text, bundle):
+                    print(_rule_line(row))
+                return 0
+            if args.rules_command == "enact":
+                try:
+                    start = date.fromisoformat(args.start)
+                except ValueError:
+                    raise WerkpadError(f"--from {args.start!r} is not a date; write it as "
+                                       "YYYY-MM-DD, e.g. 2026-06-12") from None
+                source = (rules_admin.NewSource(args.source, args.title)
+                          if args.source else None)
+                new = rules_admin.enact(text, args.rule_id, start, today=make_clock(settings)(),
+                                        source=source)
+                detail: dict[str, object] = {"rule": args.rule_id, "from": start.isoformat()}
+                action = "rules.enact"
+            else:
+                new = rules_admin.withdraw(text, args.rule_id)
+                detail, action = {"rule": args.rule_id}, "rules.withdraw"
+            version = await rules_admin.publish_rules(
+                session, settings, new, actor="cli", user_id=None, action=action, detail=detail)
+    except rules_admin.RulesEditError as exc:
+        for issue in exc.issues:
+            print(issue, file=sys.stderr)
+        raise WerkpadError(str(exc)) from None
+    finally:
+        await engine.dispose()
+    what = "enacted" if args.rules_command == "enact" else "withdrawn"
+    print(f"{args.rule_id} {what}: published rules.yml version {version}; restart a running "
+          "bot to load it (the console's Rules page reloads it at once)"
+          if version else "nothing changed: that is already the published rules.yml")
+    return 0
+
+
+def _rule_line(row: RuleRow) -> str:
+    span = (f"{row.valid_from.isoformat() if row.valid_from else '…'} – "
+            f"{row.valid_to.isoformat() if row.valid_to else '…'}")
+    used = f" used by {', '.join(row.used_by)}" if row.used_by else ""
+    unit = f" {row.unit}" if row.unit else ""
+    sources = "; ".join(f"{url} (checked {checked})" for _t, url, checked in row.sources)
+    return f"{row.id:<30} {row.status:<9} {row.value}{unit:<8} {span}{used}\n    {sources}"

@@ -9,6 +9,8 @@ limit) so that a button still works after a restart:
     flow:<flow_id>     start a flow
     cmd:<name>         a command, one of COMMANDS
     lang:<code>        choose a language
+    original:<id>      show the coach's own words under a translated coach message
+    remind:cancel:<id> cancel a pending reminder (bot/reminders/service.py)
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ MessageKind = Literal["text", "button", "location", "command", "other"]
 # Everything `cmd:<name>` may name; bot/dialogue/policy.py handles each of them.
 COMMANDS = frozenset({
     "menu", "back", "stop", "cancel", "continue", "coach", "language", "employer",
-    "privacy", "forget", "forget_yes", "forget_no", "consent", "decline",
+    "privacy", "forget", "forget_yes", "forget_no", "consent", "decline", "coach_cancel",
+    "glossary",
 })
 
 
@@ -35,6 +38,16 @@ class Button:
 class Link:
     title: str
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply. Only its key is kept (bot/content/attachments.py makes the
+    bytes again when the channel sends it), so nothing binary goes into the database."""
+
+    kind: Literal["document"]
+    name: str  # the file name the person sees, e.g. werkgever-twv.pdf
+    key: str  # e.g. employer:nl
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +75,7 @@ class OutgoingMessage:
     links: list[Link] = field(default_factory=list)
     machine_translated: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()  # channels without files show `links` instead
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -10,6 +10,7 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -102,6 +103,50 @@ class PrivacySettings(_Section):
     retention_days: int = Field(180, ge=1, le=3650)
 
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class TeamSettings(_Section):
+    """One team of coaches: when it works and which regions it covers (empty: all)."""
+
+    name: str = Field("default", min_length=1, max_length=40)
+    # day -> "HH:MM-HH:MM" in the team's time zone; a day not listed is a day off
+    hours: dict[str, str] = Field(default_factory=lambda: {
+        day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri")})
+    holidays: list[date] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    # what a person is told during working hours: "a coach usually answers within N minutes";
+    # coaches are reminded of a ticket waiting longer than this
+    reply_minutes: int = Field(60, ge=5, le=7 * 24 * 60)
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: dict[str, str]) -> dict[str, str]:
+        for day, span in value.items():
+            if day not in DAYS:
+                raise ValueError(f"unknown day {day!r}; use {', '.join(DAYS)}")
+            match = _HOURS.match(span)
+            if match is None or span[:5] >= span[6:]:
+                raise ValueError(f"{day}: {span!r} is not a span like 09:00-17:00")
+        return value
+
+
+class HandoffSettings(_Section):
+    teams: list[TeamSettings] = Field(default_factory=lambda: [TeamSettings()])
+    translate: bool = True  # translate between coach and person when a translator is on
+    coach_languages: list[str] = Field(default_factory=lambda: ["nl", "en"])
+
+    @model_validator(mode="after")
+    def _teams(self) -> HandoffSettings:
+        names = [team.name for team in self.teams]
+        if not names:
+            raise ValueError("teams: at least one team")
+        if len(set(names)) != len(names):
+            raise ValueError("teams: every team needs its own name")
+        return self
+
+
 class Secrets(_Section):
     """Values that only ever come from the environment."""
 
@@ -126,6 +171,7 @@ class Settings(_Section):
     web: WebSettings = WebSettings()
     storage: StorageSettings = StorageSettings()
     privacy: PrivacySettings = PrivacySettings()
+    handoff: HandoffSettings = HandoffSettings()
     secrets: Secrets = Secrets()
     root: Path = ROOT
 

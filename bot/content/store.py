@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.content.glossary import Glossary, glossary_of
 from bot.db import repositories as repo
 from bot.db.session import make_engine, make_sessionmaker
 from bot.errors import ContentError
@@ -50,6 +51,8 @@ class ContentFile:
             return cls("keywords", "keywords", "keywords.yml")
         if parts == ("safety.yml",):
             return cls("safety", "safety", "safety.yml")
+        if parts == ("glossary.yml",):
+            return cls("glossary", "glossary", "glossary.yml")
         return None
 
     @classmethod
@@ -88,8 +91,10 @@ def known_intents(settings: Settings) -> set[str]:
 def validate(
     files: dict[ContentFile, str], settings: Settings
 ) -> tuple[ContentBundle, list[ContentIssue]]:
-    bundle, issues = load_bundle_texts({f.path: text for f, text in files.items()})
+    texts = {f.path: text for f, text in files.items()}
+    bundle, issues = load_bundle_texts(texts)
     issues += check_bundle(bundle, settings.languages.required, known_intents(settings))
+    issues += glossary_of(texts, bundle.answers, settings.languages.required)[1]
     return bundle, issues
 
 
@@ -159,9 +164,11 @@ class ContentStore:
     """The content the bot runs on now, with its flow engine; reloaded after a publish."""
 
     def __init__(
-        self, bundle: ContentBundle, resolve_municipality: ResolveMunicipality | None = None
+        self, bundle: ContentBundle, resolve_municipality: ResolveMunicipality | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.bundle = bundle
+        self.glossary = glossary or Glossary()
         self.resolve_municipality = resolve_municipality
         self.engine = FlowEngine(bundle, resolve_municipality)
 
@@ -181,8 +188,10 @@ class ContentStore:
         bundle, issues = validate(files, settings)
         for issue in issues:
             logger.error("content problem: %s", issue)
-        return cls(bundle, resolve_municipality)
+        glossary, _ = glossary_of({f.path: text for f, text in files.items()}, bundle.answers,
+                                  settings.languages.required)
+        return cls(bundle, resolve_municipality, glossary)
 
     async def reload(self, sessions: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         fresh = await ContentStore.from_database(sessions, settings, self.resolve_municipality)
-        self.bundle, self.engine = fresh.bundle, fresh.engine
+        self.bundle, self.engine, self.glossary = fresh.bundle, fresh.engine, fresh.glossary

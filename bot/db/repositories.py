@@ -72,11 +72,14 @@ async def add_event(
     return event
 
 
-async def recent_events(session: AsyncSession, *, person_id: int, limit: int = 50) -> list[Event]:
-    rows = await session.scalars(
-        select(Event).where(Event.person_id == person_id)
-        .order_by(Event.id.desc()).limit(limit)
-    )
+async def recent_events(session: AsyncSession, *, person_id: int, limit: int = 50,
+                        pushed_after: int | None = None) -> list[Event]:
+    """The last `limit` events, oldest first; with `pushed_after`, only messages pushed to the
+    person (a coach's, a reminder) after that event id."""
+    query = select(Event).where(Event.person_id == person_id)
+    if pushed_after is not None:
+        query = query.where(Event.kind == "push", Event.id > pushed_after)
+    rows = await session.scalars(query.order_by(Event.id.desc()).limit(limit))
     return list(reversed(rows.all()))
 
 

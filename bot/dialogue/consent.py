@@ -58,6 +58,9 @@ class ConsentDesk:
     @staticmethod
     async def _delete_person(turn: Turn) -> None:
         """Delete the person; the database cascades to their state and event log."""
+        from bot.handoff.desk import remember_topic_for_cleanup
+
+        await remember_topic_for_cleanup(turn.session, turn.person.id)
         if turn.state in turn.session:
             turn.session.expunge(turn.state)  # its row goes with the person; never update it
         await turn.session.delete(turn.person)

@@ -199,12 +199,15 @@ class FlowRunner:
             ]
             turn.replies.append(await r.message(await r.ui("flow.invalid_coach", turn.lang),
                                                 turn.lang, buttons=buttons))
-        self.save(turn, outcome.state)
         if outcome.status == "handoff":
-            turn.meta["handoff"] = outcome.reason
-            turn.replies.append(await r.message(await r.ui("handoff.requested", turn.lang),
-                                                turn.lang))
-        elif outcome.status == "jobs":
+            from bot.handoff import desk
+
+            # the flow's answers (the reason the person chose) go into the ticket's summary
+            turn.state.slots = {**turn.state.slots, **(outcome.slots or {})}
+            chosen = (outcome.slots or {}).get("coach_reason")
+            await desk.request(self.s, turn, str(chosen) if chosen else outcome.reason)
+        self.save(turn, outcome.state)
+        if outcome.status == "jobs":
             await self._show_jobs(turn, outcome)
 
     def _hint_key(self, turn: Turn, problem: str) -> str | None:

@@ -72,6 +72,8 @@ class Services:
     today: Callable[[], date] = date.today
     # how to reach a person outside a reply (reminders, coaches): bot/delivery.py
     delivery: Delivery = field(default_factory=Delivery)
+    # set after a transaction saved handoff messages: the relay worker delivers them at once
+    handoff_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Dialogue:
@@ -90,12 +92,17 @@ class Dialogue:
         key = f"{msg.channel}:{msg.external_id}"
         async with self.locks.hold(key), self.slots:
             try:
-                return await self._handle_locked(msg)
+                replies, kick = await self._handle_locked(msg)
             except Exception:  # the boundary: log it all, tell the person something kind
                 logger.exception("handling a %s message failed", msg.channel)
                 return [await self._error_reply(msg)]
+        if kick:  # committed: the relay may deliver to the coach now
+            self.s.handoff_wakeup.set()
+        return replies
 
-    async def _handle_locked(self, msg: IncomingMessage) -> list[OutgoingMessage]:
+    async def _handle_locked(
+        self, msg: IncomingMessage
+    ) -> tuple[list[OutgoingMessage], bool]:
         async with self.s.sessions() as session, session.begin():
             person, _new = await repo.get_or_create_person(
                 session, channel=msg.channel, external_id=msg.external_id
@@ -115,13 +122,14 @@ class Dialogue:
                 reply.meta.setdefault("intent", turn.parse.intent.name if turn.parse else None)
                 if reply.meta.get("flow") is None:
                     reply.meta["flow"], reply.meta["step"] = state.flow_id, state.step_id
+            kick = bool(turn.meta.pop("handoff_kick", False))
             if person in session.deleted:  # forgotten (or declined) during this message
-                return turn.replies
+                return turn.replies, kick
             state.revision += 1
             person.last_seen = utcnow()
             if person.consent_at is not None and turn.log_incoming:
                 await self._log(turn)
-            return turn.replies
+            return turn.replies, kick
 
     def _language(self, person: Person, msg: IncomingMessage, text: str) -> str:
         """The reply language: the person's choice, else detection, else the channel hint."""
@@ -184,16 +192,21 @@ class Dialogue:
             )
 
     async def history(
-        self, channel: str, external_id: str, limit: int = 50
+        self, channel: str, external_id: str, limit: int = 50, pushed_after: int | None = None
     ) -> list[dict[str, Any]]:
-        """Earlier messages of a returning web visitor, oldest first."""
+        """Earlier messages of a returning web visitor, oldest first; with `pushed_after`, only
+        the messages pushed since (a coach's words, a reminder: the open page asks for them)."""
         async with self.s.sessions() as session:
             person = await repo.find_person(session, channel=channel, external_id=external_id)
             if person is None:
                 return []
-            events = await repo.recent_events(session, person_id=person.id, limit=limit)
+            events = await repo.recent_events(session, person_id=person.id, limit=limit,
+                                              pushed_after=pushed_after)
         return [
             {
+                "id": e.id,
+                "from": e.meta.get("from"),
+                "original": e.meta.get("original"),
                 "direction": e.direction,
                 "text": e.text or "",
                 "buttons": [{"label": b[0], "payload": b[1]} for b in e.meta.get("buttons", [])],

@@ -18,8 +18,10 @@ from bot.dialogue.flows import FlowRunner
 from bot.dialogue.render import Rendered
 from bot.dialogue.text import command_form, has_readable_text
 from bot.flows.safety import find_sign, sign_for_intent
+from bot.handoff import desk
 from bot.messages import Button, Link
 from bot.nlu.base import OUT_OF_SCOPE
+from bot.reminders import service as reminders
 
 if TYPE_CHECKING:
     from bot.dialogue.manager import Services, Turn
@@ -46,11 +48,16 @@ class Policy(ConsentDesk):
         if turn.person.consent_at is None:
             await self._consent(turn)
             return
+        if await desk.intercept(self.s, turn):
+            return  # a coach owns the conversation: the message is saved for them
         if turn.msg.kind == "other":
             await self._unsupported(turn)
             return
         if turn.msg.kind == "location" and turn.msg.location is not None:
             await self._location(turn)
+            return
+        # a reminder offer answered, or a reminder's cancel button (bot/reminders/service.py)
+        if await reminders.handle(self.s, self.flows, turn):
             return
         if turn.msg.payload and await self._payload(turn, turn.msg.payload):
             return
@@ -61,6 +68,8 @@ class Policy(ConsentDesk):
         sign = find_sign(self.s.content.bundle.safety, turn.text) if turn.text else None
         if sign is not None:
             await self._safety(turn, sign.id, sign.answer)
+            return
+        if turn.text and await self._glossary(turn):  # "what is a TWV?", /glossary
             return
         if turn.state.awaiting == "resume" and await self._resume_answer(turn):
             return
@@ -111,6 +120,12 @@ class Policy(ConsentDesk):
             if turn.state.flow_id:
                 await self.flows.resume(turn)
             return True
+        if kind == "original":
+            await desk.show_original(self.s, turn, value)
+            return True
+        if kind == "flow" and value == "coach":
+            await self._coach(turn)
+            return True
         if kind == "flow":
             await self.flows.start(turn, value)
             return True
@@ -148,14 +163,31 @@ class Policy(ConsentDesk):
             else:
                 await self.flows.start(turn, "main_menu")
         elif name == "coach":
-            await self.flows.start(turn, "coach")
+            await self._coach(turn)
+        elif name == "coach_cancel":
+            await desk.cancel(self.s, turn)
         elif name == "language":
             await self._language_picker(turn)
+        elif name == "glossary":
+            await self._glossary(turn, listing=True)
         elif name == "employer":
             await self._employer_page(turn)
         else:
             return False
         return True
+
+    async def _coach(self, turn: Turn) -> None:
+        """Ask for a coach: unless one is already asked for, keep where the person was."""
+        if await desk.already_waiting(self.s, turn):
+            return
+        desk.remember_flow(turn)
+        await self.flows.start(turn, "coach")
+
+    async def _glossary(self, turn: Turn, *, listing: bool = False) -> bool:
+        """A Dutch term asked about: its line (then its fuller answer); or the whole list."""
+        from bot.dialogue.glossary_reply import glossary_reply
+
+        return await glossary_reply(self, turn, listing=listing)
 
     async def _employer_page(self, turn: Turn) -> None:
         """The Dutch page for an employer, as text to forward and as PDF links."""
@@ -170,6 +202,9 @@ class Policy(ConsentDesk):
         turn.replies.append(await r.message(
             Rendered(employer_text("nl", rules_as_of=as_of), "nl"), "nl", links=links,
             buttons=[Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]))
+        from bot.content.attachments import employer_attachments  # the PDFs, for Telegram
+
+        turn.replies[-1].attachments = employer_attachments()
 
     async def _resume_answer(self, turn: Turn) -> bool:
         """After a question in the middle of a flow we asked 'shall we continue?'."""
@@ -224,7 +259,7 @@ class Policy(ConsentDesk):
             await self._language_picker(turn)
             return
         if base == "request_human":
-            await self.flows.start(turn, "coach")
+            await self._coach(turn)
             return
         in_flow = turn.state.flow_id is not None
         flow = bundle.flow_for_intent(intent)
@@ -246,6 +281,7 @@ class Policy(ConsentDesk):
         """A sign of exploitation: the sourced answer, then a coach at once."""
         turn.meta["safety"] = sign_id
         turn.state.fallbacks = 0
+        turn.state.pending = {**turn.state.pending, "coach_trigger": f"safety:{sign_id}"}
         answer = self.s.content.bundle.answer_for(answer_key)
         if answer is not None:
             await self.flows.show_answer(turn, answer, intent=answer_key)

@@ -159,7 +159,8 @@ class FlowEngine:
                 state.step_id = step.next
                 after = state
             if isinstance(payload, Handoff):
-                return StepOutcome("handoff", outputs, after, reason=payload.reason)
+                return StepOutcome("handoff", outputs, after, reason=payload.reason,
+                                   slots=dict(state.slots))
             return StepOutcome("jobs", outputs, after, jobs=dict(payload.params))
         elif isinstance(payload, End):
             if payload.text is not None:

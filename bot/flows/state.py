@@ -81,3 +81,4 @@ class StepOutcome:
     offer_coach: bool = False  # invalid MAX_RETRIES times in a row
     jobs: dict[str, Any] | None = None  # jobs: the step's parameters
     notes: list[SlotNote] = field(default_factory=list)
+    slots: dict[str, Any] | None = None  # handoff: the answers so far (the ticket's summary)

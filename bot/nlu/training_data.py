@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,25 +101,60 @@ def training_files(paths: Iterable[Path]) -> list[Path]:
     return sorted(p for p in found if p.name not in NOT_TRAINING_DATA and p.is_file())
 
 
-def read_training_data(paths: list[Path]) -> TrainingData:
-    """Read every NLU file under `paths`; raise NLUError naming file and line on bad input."""
+def read_training_data(
+    paths: list[Path], overrides: Mapping[str, str] | None = None
+) -> TrainingData:
+    """Read every NLU file under `paths`; raise NLUError naming file and line on bad input.
+
+    `overrides` maps a file name (`en.yml`) to a newer text of that file, e.g. the version
+    an admin published in the console; it is read instead of the file on disk.
+    """
     data = TrainingData()
-    for path in training_files(paths):
-        _read_file(path, data)
+    for path, text in effective_texts(paths, overrides):
+        _read_text(path, text, data)
     return data
 
 
-def data_hash(paths: list[Path]) -> str:
+def read_training_text(text: str, name: str) -> TrainingData:
+    """Read one NLU file's text (named `name`, e.g. `en.yml`, for its language)."""
+    data = TrainingData()
+    _read_text(Path(name), text, data)
+    return data
+
+
+def effective_texts(
+    paths: list[Path], overrides: Mapping[str, str] | None = None
+) -> list[tuple[Path, str]]:
+    """(path, text) of every training file, an override replacing the file of the same name;
+    an override without a file on disk is placed in the first folder of `paths`."""
+    overrides = {k: v for k, v in (overrides or {}).items() if k not in NOT_TRAINING_DATA}
+    out: dict[Path, str] = {}
+    for path in training_files(paths):
+        if path.name in overrides:
+            out[path] = overrides.pop(path.name)
+        else:
+            try:
+                out[path] = path.read_bytes().decode("utf-8")  # bytes as they are: the hash
+            except UnicodeDecodeError as exc:
+                raise NLUError(f"{path}: cannot read: {exc}") from exc
+    if overrides:
+        folder = next((p for p in paths if p.is_dir()), paths[0].parent if paths else Path())
+        for name, text in overrides.items():
+            out[folder / name] = text
+    return sorted(out.items())
+
+
+def data_hash(paths: list[Path], overrides: Mapping[str, str] | None = None) -> str:
     """sha256 over the training files' names and contents, in path order."""
     digest = hashlib.sha256()
-    for path in training_files(paths):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path, text in effective_texts(paths, overrides):
+        digest.update(path.name.encode() + b"\0" + text.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
 
-def _read_file(path: Path, data: TrainingData) -> None:
+def _read_text(path: Path, text: str, data: TrainingData) -> None:
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -253,3 +288,111 @@ def _one_line(text: str) -> str:
     if "\n" in text or "\r" in text:
         raise NLUError(f"example {text[:40]!r} spans lines; each example must be one line")
     return text
+
+
+def replace_examples(text: str, name: str, intent: str, examples: list[str]) -> str:
+    """`text` (the NLU file `name`) with the examples of `intent` replaced by `examples`
+    (annotated lines); comments, other items and layout stay as they were. An intent the file
+    does not have yet is appended as a new item. Raise NLUError when `text` does not parse."""
+    for example in examples:
+        _one_line(example)
+    before = read_training_text(text, name)
+    lines = text.splitlines(keepends=True)
+    span = _examples_span(text, intent)
+    if span is None and intent in before.intents:  # list-form examples: rewrite the file
+        return _rewritten(text, name, before, intent, examples)
+    if span is None:
+        tail = "" if not lines or lines[-1].endswith("\n") else "\n"
+        item = [f"\n- intent: {_scalar(intent)}\n", "  examples: |\n"]
+        new = text + tail + "".join(item + [f"    - {e}\n" for e in examples])
+    else:
+        first, stop, indent = span
+        block = [f"{' ' * indent}- {e}\n" for e in examples]
+        new = "".join(lines[:first] + block + lines[stop:])
+    if not _same_except(read_training_text(new, name), before, intent, examples):
+        return _rewritten(text, name, before, intent, examples)
+    return new
+
+
+def _examples_span(text: str, intent: str) -> tuple[int, int, int] | None:
+    """(first line, end line, indent) of the `|` block of `intent`'s examples, 0-based lines."""
+    root = yaml.compose(text, Loader=_LOADER)
+    items = _mapping(root).get("nlu") if isinstance(root, yaml.MappingNode) else None
+    if not isinstance(items, yaml.SequenceNode):
+        return None
+    for item in items.value:
+        fields = _mapping(item) if isinstance(item, yaml.MappingNode) else {}
+        named = fields.get("intent")
+        node = fields.get("examples")
+        if not (isinstance(named, yaml.ScalarNode) and named.value == intent):
+            continue
+        if not isinstance(node, yaml.ScalarNode) or node.style != "|":
+            return None
+        lines = text.splitlines()
+        first = node.start_mark.line + 1
+        indent = _indent(lines, first, default=_indent_of(item) + 2)
+        stop = first
+        for index in range(first, len(lines)):
+            line = lines[index]
+            if line.strip() and len(line) - len(line.lstrip(" ")) < indent:
+                break
+            if line.strip():
+                stop = index + 1
+        return first, stop, indent
+    return None
+
+
+def _indent(lines: list[str], first: int, *, default: int) -> int:
+    for line in lines[first:]:
+        if line.strip():
+            found = len(line) - len(line.lstrip(" "))
+            return found if found > 0 else default
+    return default
+
+
+def _indent_of(node: yaml.Node) -> int:
+    return int(node.start_mark.column)
+
+
+def _same_except(after: TrainingData, before: TrainingData, intent: str,
+                 examples: list[str]) -> bool:
+    """True when only `intent`'s examples changed, to exactly `examples`."""
+    def texts(data: TrainingData, name: str) -> list[str]:
+        return [format_annotated(e.text, e.entities) for e in data.examples if e.intent == name]
+
+    if texts(after, intent) != [format_annotated(*parse_annotated(e)) for e in examples]:
+        return False
+    others = [i for i in before.intents if i != intent]
+    return all(texts(after, i) == texts(before, i) for i in others) and (
+        after.synonyms, after.lookups, after.regexes) == (
+        before.synonyms, before.lookups, before.regexes)
+
+
+def _rewritten(text: str, name: str, before: TrainingData, intent: str,
+               examples: list[str]) -> str:
+    """The whole file written anew (its leading comment lines kept) with the new examples."""
+    data = TrainingData(synonyms=before.synonyms, lookups=before.lookups,
+                        regexes=before.regexes)
+    placed = False
+    for example in before.examples:
+        if example.intent != intent:
+            data.examples.append(example)
+        elif not placed:
+            placed = True
+            data.examples += _parsed(examples, intent, name)
+    if not placed:
+        data.examples += _parsed(examples, intent, name)
+    header = "".join(line for line in text.splitlines(keepends=True)[:20]
+                     if line.startswith("#")) if text.startswith("#") else ""
+    return header + dump_training_data(data)
+
+
+def _parsed(examples: list[str], intent: str, name: str) -> list[Example]:
+    out = []
+    for line, annotated in enumerate(examples, start=1):
+        try:
+            text, entities = parse_annotated(annotated)
+        except AnnotationError as exc:
+            raise NLUError(f"{name}: example {line}: {exc}") from exc
+        out.append(Example(text, intent, entities, file=name, line=line))
+    return out

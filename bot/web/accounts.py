@@ -172,3 +172,62 @@ async def audit(
     )
     session.add(event)
     return event
+
+
+# -- managing accounts from the console (bot/web/routes_users.py) ---------------------------
+
+
+async def list_users(session: AsyncSession) -> list[User]:
+    """Every console user, admins first, then by name."""
+    rows = await session.scalars(select(User).order_by(User.role, User.name, User.id))
+    return list(rows)
+
+
+async def end_user_sessions(session: AsyncSession, *, user_id: int) -> None:
+    """Sign a user out everywhere (after a deactivation or a password reset)."""
+    await session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user_id))
+
+
+async def set_active(session: AsyncSession, *, user: User, active: bool) -> None:
+    """Deactivate (sign-in refused, sessions ended) or reactivate a user."""
+    user.active = active
+    if not active:
+        await end_user_sessions(session, user_id=user.id)
+
+
+async def set_password(session: AsyncSession, *, user: User, password: str) -> None:
+    """A new password chosen by an admin: AccountError when too short. Ends the user's
+    sessions and lifts a lock-out, so the new password works at once."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    await end_user_sessions(session, user_id=user.id)
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
+
+
+def unlock(user: User) -> None:
+    """Lift a lock-out after too many failed sign-ins."""
+    user.failed_logins, user.locked_until = 0, None
+
+
+def update_profile(
+    user: User,
+    *,
+    name: str,
+    role: str,
+    telegram_id: int | None,
+    languages: list[str] | None,
+    regions: list[str] | None,
+) -> None:
+    """Change name, role and the coach fields; AccountError for an empty name or a bad role."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise AccountError("give a name")
+    user.name, user.role, user.telegram_id = name.strip(), role, telegram_id
+    user.languages = ",".join(languages) if languages else None
+    user.regions = ",".join(regions) if regions else None

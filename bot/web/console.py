@@ -85,18 +85,38 @@ def render(
     )
 
 
-def mount_console(app: FastAPI, console: Console) -> None:
-    """Add the console's routes and error pages to `app` (under /console)."""
+def mount_console(app: FastAPI, console: Console, *, nlu_holder: Any = None) -> None:
+    """Add the console's routes and error pages to `app` (under /console); `nlu_holder` has
+    the running bot's `nlu` (Services), which a retrain on the NLU page replaces."""
     from bot.web.routes_auth import build_auth_router
     from bot.web.routes_faq import build_faq_router
     from bot.web.routes_flows import build_flow_router
+    from bot.web.routes_rules import build_rules_router
     from bot.web.routes_versions import build_version_router
 
     gate = Gate(console)
     app.include_router(build_auth_router(console, gate))
     app.include_router(build_faq_router(console, gate))
     app.include_router(build_flow_router(console, gate))
+    app.include_router(build_rules_router(console, gate))
     app.include_router(build_version_router(console, gate))
+    from bot.web.nlu_admin import NLUAdmin, RunningNLU
+    from bot.web.routes_nlu import build_nlu_router
+    from bot.web.routes_unanswered import build_unanswered_router
+
+    running = RunningNLU(nlu_holder) if nlu_holder is not None else None
+    app.include_router(build_nlu_router(
+        console, gate, NLUAdmin(console.settings, console.sessions, running)))
+    app.include_router(build_unanswered_router(console, gate))
+    from bot.web.routes_audit import build_audit_router
+    from bot.web.routes_dashboard import build_dashboard_router
+    from bot.web.routes_jobs import build_jobs_router
+    from bot.web.routes_users import build_users_router
+
+    app.include_router(build_jobs_router(console, gate))
+    app.include_router(build_users_router(console, gate))
+    app.include_router(build_audit_router(console, gate))
+    app.include_router(build_dashboard_router(console, gate))
 
     css = (HERE / "static" / "console.css").read_bytes()
     css_version = hashlib.sha256(css).hexdigest()[:12]

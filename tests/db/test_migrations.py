@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db.migrate import downgrade, upgrade
 from bot.db.models import Base
 
-for module in ("bot.jobs.models", "bot.web.models", "bot.language.models"):
+for module in ("bot.jobs.models", "bot.web.models", "bot.language.models",
+               "bot.reminders.models", "bot.handoff.models"):
     importlib.import_module(module)
 
 

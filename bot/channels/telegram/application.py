@@ -3,10 +3,11 @@
 Handler groups run in this order (PTB runs one matching handler per group; raising
 ApplicationHandlerStop ends the update):
 
-    0  scope: anything outside a private chat is marked done and stops here
-    1  (reserved) handoff guard: while a coach owns the conversation, relay and stop
+   -1  the coaches' group (coach_handlers.py), when TELEGRAM_COACH_GROUP_ID is set
+    0  scope: anything else outside a private chat is marked done and stops here
     2  people: commands, buttons, text, places, other media, edits, blocked/unblocked,
-       and a last catch-all that marks anything else done
+       and a last catch-all that marks anything else done. While a coach owns a person's
+       conversation the core saves their messages for the coach (bot/handoff/desk.py).
 """
 
 from __future__ import annotations
@@ -33,16 +34,20 @@ from telegram.ext import (
 
 from bot.channels.telegram import convert
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.coach_handlers import CoachHandlers
 from bot.channels.telegram.handlers import FORGET_NO, FORGET_YES, UserHandlers
 from bot.channels.telegram.ledger import Ledger
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.topics import CoachGroup
 from bot.dialogue.locks import KeyedLocks
 from bot.dialogue.manager import Dialogue
+from bot.handoff.coaches import Coaches
+from bot.handoff.relay import Relay
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-GROUP_SCOPE, GROUP_HANDOFF, GROUP_PEOPLE = 0, 1, 2
+GROUP_COACHES, GROUP_SCOPE, GROUP_PEOPLE = -1, 0, 2
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -102,6 +107,12 @@ def build_application(
     people = UserHandlers(channel, languages=list(settings.languages.supported),
                           retention_days=settings.privacy.retention_days)
     register_handlers(application, people)
+    group_id = settings.secrets.telegram_coach_group_id
+    relay = Relay(dialogue.s, CoachGroup(channel.sender, group_id) if group_id else None)
+    application.bot_data["relay"] = relay
+    if group_id is not None:
+        coaches = CoachHandlers(channel, Coaches(dialogue.s), group_id, relay)
+        application.add_handler(TypeHandler(Update, coaches.handle), GROUP_COACHES)
     application.add_error_handler(log_error)
     return application
 
@@ -109,7 +120,6 @@ def build_application(
 def register_handlers(application: TelegramApp, people: UserHandlers) -> None:
     only_new = filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, people.outside_private_chats), GROUP_SCOPE)
-    # GROUP_HANDOFF: the handoff guard goes here when coach handoff is built.
     for handler in (
         MessageHandler(filters.UpdateType.EDITED, people.edited),
         CommandHandler("privacy", people.privacy, filters=only_new),

@@ -17,9 +17,11 @@ from telegram import CallbackQuery, Message, Update
 from bot.channels.telegram import convert, formatting
 from bot.channels.telegram.formatting import Part
 from bot.channels.telegram.ledger import Claim, Incoming, Ledger
-from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.sender import Outcome, TelegramSender
+from bot.content.attachments import attachment_bytes
 from bot.db import repositories as repo
 from bot.dialogue.manager import Dialogue
+from bot.errors import ContentError
 from bot.messages import Button, IncomingMessage, OutgoingMessage
 
 logger = logging.getLogger(__name__)
@@ -146,13 +148,25 @@ class TelegramChannel:
     async def _deliver(self, update_id: int, chat_id: int, parts: list[Part],
                        start: int) -> None:
         for index in range(start, len(parts)):
-            outcome = await self.sender.send(chat_id, parts[index])
+            outcome = await self._send(chat_id, parts[index])
             if outcome == "blocked":
                 await self.set_active(chat_id, False)
                 break
             if index + 1 < len(parts):
                 await self.ledger.progress(update_id, index + 1)
         await self.ledger.done(update_id)
+
+    async def _send(self, chat_id: int, part: Part) -> Outcome:
+        """A text message, or a document made again from its key (never kept as bytes)."""
+        if part.document is None:
+            return await self.sender.send(chat_id, part)
+        bundle = self.dialogue.s.content.bundle
+        try:  # the PDF takes some milliseconds to lay out: not on the event loop
+            data = await asyncio.to_thread(attachment_bytes, part.document, bundle)
+        except ContentError as exc:
+            logger.error("document %s for chat %s not sent: %s", part.document, chat_id, exc)
+            return "rejected"
+        return await self.sender.send_document(chat_id, data, part.document_name or "document")
 
 
 def incoming(update: Update, chat_id: int | None) -> Incoming:

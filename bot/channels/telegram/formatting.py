@@ -29,18 +29,29 @@ _ZWJ = "\u200d"
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One Telegram message: HTML text and rows of (label, callback data) buttons."""
+    """One Telegram message: HTML text and rows of (label, callback data) buttons; or, with
+    `document` (an attachment key, bot/content/attachments.py), a file named `document_name`
+    whose bytes the channel makes when it sends it (`html` is then only the fallback text)."""
 
     html: str
     keyboard: tuple[tuple[tuple[str, str], ...], ...] = ()
+    document: str | None = None
+    document_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"html": self.html, "keyboard": [[list(b) for b in row] for row in self.keyboard]}
+        data: dict[str, Any] = {
+            "html": self.html, "keyboard": [[list(b) for b in row] for row in self.keyboard]}
+        if self.document is not None:
+            data |= {"document": self.document, "document_name": self.document_name}
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Part:
         keyboard = tuple(tuple((str(b[0]), str(b[1])) for b in row) for row in data["keyboard"])
-        return cls(html=str(data["html"]), keyboard=keyboard)
+        document, name = data.get("document"), data.get("document_name")
+        return cls(html=str(data["html"]), keyboard=keyboard,
+                   document=str(document) if document is not None else None,
+                   document_name=str(name) if name is not None else None)
 
     @property
     def plain(self) -> str:
@@ -54,7 +65,14 @@ def utf16_len(text: str) -> int:
 
 
 def render(reply: OutgoingMessage) -> list[Part]:
-    """The Telegram messages for one reply; the buttons go on the last one."""
+    """The Telegram messages for one reply: its documents first, then the text; the buttons
+    go on the last one."""
+    documents = [Part(html.escape(a.name, quote=False), document=a.key, document_name=a.name)
+                 for a in reply.attachments if a.kind == "document"]
+    return documents + _text_parts(reply)
+
+
+def _text_parts(reply: OutgoingMessage) -> list[Part]:
     chunks = split_text(reply.text.strip(), MAX_TEXT) or ["…"]
     parts = [html.escape(chunk, quote=False) for chunk in chunks]
     if reply.links:

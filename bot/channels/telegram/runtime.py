@@ -8,6 +8,7 @@ takes up updates whose lease ran out and prunes old ledger rows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from bot.channels.telegram.texts import COMMANDS
 from bot.channels.telegram.webhook import Endpoint, make_endpoint, webhook_path
 from bot.dialogue.manager import Dialogue
 from bot.errors import SettingsError, WerkpadError
+from bot.handoff.relay import Relay
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,8 @@ class TelegramService:
             settings, dialogue, ledger=self.ledger, rate_limiter=rate_limiter)
         self.webhook_url = settings.secrets.telegram_webhook_url
         self.sender = TelegramSender(self.application.bot)
+        self.relay: Relay = self.application.bot_data["relay"]
+        self._relay_task: asyncio.Task[None] | None = None
         dialogue.s.delivery.register(CHANNEL, TelegramOutbound(self.sender))
         self.poller: DurablePoller | None = None
         if self.webhook_url is None:
@@ -85,6 +89,7 @@ class TelegramService:
                                         first=self.recover_every, name="telegram-recover")
             app.job_queue.run_repeating(self._prune_job, interval=PRUNE_EVERY, first=1,
                                         name="telegram-prune")
+        self._relay_task = asyncio.create_task(self.relay.run_forever(), name="handoff-relay")
         logger.info("Telegram channel running (%s, bot @%s)", self.mode, app.bot.username)
 
     async def stop(self) -> None:
@@ -92,6 +97,10 @@ class TelegramService:
 
         In webhook mode the webhook stays set: Telegram keeps the updates until we are back.
         """
+        if self._relay_task is not None:
+            self._relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay_task
         if self.poller is not None:
             await self.poller.stop()
         if self.application.running:

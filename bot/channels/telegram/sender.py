@@ -25,6 +25,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
+    ReplyParameters,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -60,13 +61,17 @@ class TelegramSender:
         """Send one message; "blocked" when the person blocked the bot."""
         return (await self.deliver(chat_id, part, thread_id=thread_id)).outcome
 
-    async def deliver(self, chat_id: int, part: Part, *, thread_id: int | None = None) -> Sent:
+    async def deliver(self, chat_id: int, part: Part, *, thread_id: int | None = None,
+                      reply_to: int | None = None) -> Sent:
         """Send one message (into a forum topic with `thread_id`); the outcome and message id."""
         markup = keyboard(part)
+        replying = (ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to is not None else None)
         try:
             message = await self._call("sendMessage", lambda: self.bot.send_message(
                 chat_id, part.html, parse_mode=ParseMode.HTML, reply_markup=markup,
                 link_preview_options=NO_PREVIEW, message_thread_id=thread_id,
+                reply_parameters=replying,
             ))
         except Forbidden as exc:
             logger.info("chat %s blocks the bot: %s", chat_id, exc.message)
@@ -95,6 +100,23 @@ class TelegramSender:
             logger.error("Telegram refused the plain text too: %s", exc.message)
             return Sent("rejected")
         return Sent("sent", message.message_id)
+
+    async def send_document(self, chat_id: int, data: bytes, filename: str) -> Outcome:
+        """Send one file as a document (sendDocument, uploaded); "blocked" when the person
+        blocked the bot, "rejected" when Telegram refuses the file."""
+        from telegram import InputFile  # here, not above: this method was added on its own
+
+        try:
+            await self._call("sendDocument", lambda: self.bot.send_document(
+                chat_id, InputFile(data, filename=filename)))
+        except Forbidden as exc:
+            logger.info("chat %s blocks the bot: %s", chat_id, exc.message)
+            return "blocked"
+        except BadRequest as exc:
+            logger.error("Telegram refused the document %s for chat %s: %s", filename, chat_id,
+                         exc.message)
+            return "rejected"
+        return "sent"
 
     async def acknowledge(self, query_id: str) -> None:
         """Stop the spinner on the pressed button; a query that is too old is not a problem."""
@@ -150,6 +172,8 @@ class TelegramSender:
                                attempt, wait)
                 await self.sleep(wait)
         raise AssertionError("unreachable")
+
+    call = _call  # for other Bot API methods (the coaches' group: topics, copies)
 
 
 def keyboard(part: Part) -> InlineKeyboardMarkup | None:

@@ -134,11 +134,14 @@ def build_chat_router(
         return JSONResponse({"replies": [reply.to_dict() for reply in replies]})
 
     @router.get("/chat/api/history", name="chat_history")
-    async def history(visitor: str = "") -> Response:
+    async def history(visitor: str = "", after: int | None = None) -> Response:
         if not is_visitor_id(visitor):
             return error_response(422, "invalid_visitor", VISITOR_RULE)
+        if after is not None and not 0 <= after < 2**62:
+            return error_response(422, "invalid_after", "after is an event id")
         try:
-            events = await service.history(CHANNEL, visitor, limit=HISTORY_LIMIT)
+            events = await service.history(CHANNEL, visitor, limit=HISTORY_LIMIT,
+                                           pushed_after=after)
         # Broad on purpose: a returning visitor should still be able to chat without history.
         except Exception:
             logger.exception("web chat: the chat service failed to load history")

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.db.models import Base
 
 # Models kept in their own packages register on the same metadata when imported.
-for _module in ("bot.jobs.models", "bot.web.models", "bot.language.models"):
+for _module in ("bot.jobs.models", "bot.web.models", "bot.language.models",
+                "bot.reminders.models", "bot.handoff.models"):
     importlib.import_module(_module)
 
 target_metadata = Base.metadata

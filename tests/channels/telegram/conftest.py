@@ -65,8 +65,10 @@ async def make_bot(
         await store_files(session, read_directory(ROOT / "flows"), by="test")
     running: list[tuple[TelegramService, Served | None]] = []
 
-    async def factory(*, webhook: bool = False, **service_kw: Any) -> Harness:
-        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url}
+    async def factory(*, webhook: bool = False, env_extra: dict[str, str] | None = None,
+                      **service_kw: Any) -> Harness:
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.base_url,
+               **(env_extra or {})}
         if webhook:
             env |= {"TELEGRAM_WEBHOOK_URL": WEBHOOK_URL, "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET}
         settings = make_settings(tmp_path, **env)

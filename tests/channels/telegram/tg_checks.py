@@ -160,7 +160,12 @@ METHODS: dict[str, tuple[dict[str, Check], dict[str, Check]]] = {
         "scope": json_value(dict), "language_code": language_code}),
     "sendMessage": ({"chat_id": integer, "text": message_text}, {
         "parse_mode": one_of("HTML"), "reply_markup": inline_keyboard,
-        "link_preview_options": json_value(dict)}),
+        "link_preview_options": json_value(dict), "message_thread_id": integer,
+        "reply_parameters": json_value(dict)}),
+    "createForumTopic": ({"chat_id": integer, "name": string}, {}),
+    "deleteForumTopic": ({"chat_id": integer, "message_thread_id": integer}, {}),
+    "copyMessage": ({"chat_id": integer, "from_chat_id": integer, "message_id": integer}, {
+        "message_thread_id": integer}),
     "editMessageText": ({"chat_id": integer, "message_id": integer, "text": message_text}, {
         "parse_mode": one_of("HTML"), "reply_markup": inline_keyboard,
         "link_preview_options": json_value(dict)}),

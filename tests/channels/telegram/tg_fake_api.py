@@ -21,13 +21,35 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from tg_checks import check_call, decode_params, parse_html, utf16_len
+from tg_checks import (
+    METHODS,
+    check_call,
+    decode_params,
+    inline_keyboard,
+    integer,
+    one_of,
+    parse_html,
+    string,
+    utf16_len,
+)
 from tg_serve import Served, serve
 
 TOKEN = "123456:TEST-token_for-the-fake"
 BOT = {"id": 4242, "is_bot": True, "first_name": "Werkpad", "username": "werkpad_test_bot",
        "can_join_groups": False, "can_read_all_group_messages": False,
        "supports_inline_queries": False}
+
+
+# sendDocument: the file arrives as a multipart upload (recorded in FakeBotAPI.documents).
+METHODS.setdefault("sendDocument", ({"chat_id": integer, "document": string}, {
+    "caption": string, "parse_mode": one_of("HTML"), "reply_markup": inline_keyboard}))
+
+
+@dataclass
+class Document:
+    chat_id: int
+    filename: str
+    data: bytes
 
 
 @dataclass
@@ -56,6 +78,8 @@ class FakeBotAPI:
         self.history: dict[int, dict[str, Any]] = {}  # every update ever pushed
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.answered_queries: set[str] = set()
+        self.topics: dict[int, str] = {}  # forum topics of the coaches' group
+        self.documents: list[Document] = []  # files sent with sendDocument, in order
         self.failures: list[Failure] = []
         self.webhook: dict[str, Any] | None = None
         self.frozen = False
@@ -137,9 +161,14 @@ class FakeBotAPI:
             return _error(401, "Unauthorized")
         form = await request.form() if request.method == "POST" else request.query_params
         params = decode_params({k: v for k, v in form.items() if isinstance(v, str)})
-        call = Call(method, params, time.monotonic())
+        uploads = {k: v for k, v in form.items() if not isinstance(v, str)}
+        for name, upload in uploads.items():  # a file part: kept aside, named in the params
+            params[name] = f"<upload {upload.filename}>"
+            params[f"_{name}"] = (upload.filename or "", await upload.read())
+        call = Call(method, {k: v for k, v in params.items() if not k.startswith("_")},
+                    time.monotonic())
         self.calls.append(call)
-        problems = check_call(method, params) + self._check_content(method, params)
+        problems = check_call(method, call.params) + self._check_content(method, params)
         if problems:
             self.violations.extend(problems)
             call.status = 400
@@ -157,6 +186,11 @@ class FakeBotAPI:
         return JSONResponse({"ok": True, "result": result})
 
     def _check_content(self, method: str, params: dict[str, Any]) -> list[str]:
+        if method == "sendDocument":
+            upload = params.get("_document")
+            if upload is None or not upload[1]:
+                return ["sendDocument: the document must be an uploaded, non-empty file"]
+            return []
         if method not in ("sendMessage", "editMessageText") or "text" not in params:
             return []
         text = params["text"]
@@ -214,6 +248,28 @@ class FakeBotAPI:
         message = self._message(chat_id, next(self._message_ids), params)
         self.messages[(chat_id, message["message_id"])] = message
         return public(message)
+
+    async def _sendDocument(self, params: dict[str, Any]) -> Any:
+        chat_id, (filename, data) = int(params["chat_id"]), params["_document"]
+        self.documents.append(Document(chat_id, filename, data))
+        message_id = next(self._message_ids)
+        return {"message_id": message_id, "date": int(time.time()), "from": BOT,
+                "chat": {"id": chat_id, "type": "private", "first_name": "Person"},
+                "document": {"file_id": f"doc-{message_id}", "file_unique_id": f"u{message_id}",
+                             "file_name": filename, "mime_type": "application/pdf",
+                             "file_size": len(data)}}
+
+    async def _createForumTopic(self, params: dict[str, Any]) -> Any:
+        thread_id = next(self._message_ids)
+        self.topics[thread_id] = str(params["name"])
+        return {"message_thread_id": thread_id, "name": params["name"], "icon_color": 7322096}
+
+    async def _deleteForumTopic(self, params: dict[str, Any]) -> Any:
+        self.topics.pop(int(params["message_thread_id"]), None)
+        return True
+
+    async def _copyMessage(self, params: dict[str, Any]) -> Any:
+        return {"message_id": next(self._message_ids)}
 
     async def _editMessageText(self, params: dict[str, Any]) -> Any:
         return self._edit(params, text=True)

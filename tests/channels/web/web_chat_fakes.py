@@ -48,9 +48,11 @@ class FakeChatService:
         return self.replies
 
     async def history(
-        self, channel: str, external_id: str, limit: int = 50
+        self, channel: str, external_id: str, limit: int = 50, pushed_after: int | None = None
     ) -> list[dict[str, Any]]:
         self.history_calls.append((channel, external_id, limit))
         if self.error is not None:
             raise self.error
+        if pushed_after is not None:
+            return [e for e in self.events if e.get("id", 0) > pushed_after]
         return self.events

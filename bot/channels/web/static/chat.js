@@ -312,6 +312,7 @@
     }).then(function (events) {
       setBusy(false);
       (events || []).forEach(function (event) {
+        if (typeof event.id === "number" && event.id > lastEventId) { lastEventId = event.id; }
         if (event.direction === "in") {
           if (event.text) { addMine(String(event.text)); }
         } else {
@@ -321,7 +322,26 @@
       if (events && !events.length && config.startPayload) {
         sendPayload(config.startPayload, null);
       }
+      schedulePoll();
     });
+  }
+
+  /* A coach's words and reminders arrive without a question: ask for them now and then. */
+  var lastEventId = 0;
+  var POLL_MS = 4000;
+  function schedulePoll() {
+    window.setTimeout(poll, POLL_MS);
+  }
+  function poll() {
+    if (document.hidden) { schedulePoll(); return; }
+    var url = config.historyUrl + "?visitor=" + encodeURIComponent(visitor) +
+      "&after=" + lastEventId;
+    requestJson(url, { credentials: "same-origin" }).then(function (data) {
+      (data.events || []).forEach(function (event) {
+        if (typeof event.id === "number" && event.id > lastEventId) { lastEventId = event.id; }
+        addBot(event);
+      });
+    }, function () { /* offline for a moment: the next poll tries again */ }).then(schedulePoll);
   }
 
   /* --- wiring -------------------------------------------------------------------------- */

@@ -1,0 +1,1 @@
+"""Running Werkpad in production: health and readiness, Prometheus metrics, structured logs."""

@@ -1,0 +1,113 @@
+"""The coaches' queue in the console (coaches and admins): the tickets, one conversation with
+its translations and notes, and claim, reply, note, hand back and close.
+
+Pages carry no script (the console's CSP): an open ticket refreshes itself every few seconds
+with a meta refresh, which is the "live" view. Every look at a conversation is audited.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+from starlette.responses import RedirectResponse, Response
+
+from bot.db.models import utcnow
+from bot.handoff.coaches import Coaches, HandoffRefused
+from bot.handoff.desk import coach_matches
+from bot.handoff.hours import Hours
+from bot.handoff.models import OPEN, RelayMessage, Ticket
+from bot.web.accounts import audit
+from bot.web.console import render
+from bot.web.deps import Console, Gate, PostedForm, Viewer
+from bot.web.models import User
+
+REFRESH_SECONDS = 5
+ACTIONS = ("claim", "reply", "note", "release", "close")
+
+
+def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRouter:
+    router = APIRouter(prefix="/console/tickets")
+    Staff = Annotated[Viewer, Depends(gate.role("admin", "coach"))]
+    StaffForm = Annotated[PostedForm, Depends(gate.form("admin", "coach"))]
+    settings = console.settings
+
+    def waited_minutes(ticket: Ticket, now: datetime) -> tuple[int, bool]:
+        team = next((t for t in settings.handoff.teams if t.name == ticket.team),
+                    settings.handoff.teams[0])
+        minutes = Hours(team, settings.timezone).open_minutes_between(ticket.requested_at, now)
+        return minutes, minutes >= team.reply_minutes
+
+    @router.get("", name="ticket_queue")
+    async def queue(request: Request, viewer: Staff, show: str = "open") -> Response:
+        now = utcnow()
+        async with console.sessions() as session:
+            me = await session.get(User, viewer.user_id)
+            query = select(Ticket).order_by(Ticket.requested_at)
+            if show != "all":
+                query = query.where(Ticket.status.in_(OPEN))
+            rows = (await session.scalars(query.limit(500))).all()
+        items: list[dict[str, Any]] = []
+        for ticket in rows:
+            minutes, overdue = waited_minutes(ticket, now)
+            items.append({"t": ticket, "minutes": minutes,
+                          "overdue": overdue and ticket.status == "waiting",
+                          "for_me": me is not None and coach_matches(me, ticket)})
+        # what a coach should take first: overdue, then those suggested for them, oldest first
+        items.sort(key=lambda i: (i["t"].status != "waiting", not i["overdue"],
+                                  not i["for_me"], i["t"].requested_at))
+        return render(console, request, "tickets.html", title="Coach queue", items=items,
+                      show=show)
+
+    @router.get("/{ticket_id}", name="ticket_show")
+    async def show(request: Request, ticket_id: int, viewer: Staff) -> Response:
+        async with console.sessions() as session, session.begin():
+            ticket = await session.get(Ticket, ticket_id)
+            if ticket is None:
+                return render(console, request, "error.html", status_code=404,
+                              title="Not found", message=f"There is no ticket #{ticket_id} "
+                              "(the person may have asked to be forgotten).")
+            history = (await session.scalars(select(RelayMessage).where(
+                RelayMessage.ticket_id == ticket_id).order_by(RelayMessage.id))).all()
+            await audit(session, actor=viewer.email, user_id=viewer.user_id,
+                        action="ticket.view", target=f"ticket/{ticket_id}")
+        minutes, overdue = waited_minutes(ticket, utcnow())
+        mine = ticket.coach_id == viewer.user_id or viewer.is_admin
+        return render(console, request, "ticket.html", title=f"Ticket #{ticket_id}",
+                      ticket=ticket, history=history, minutes=minutes, overdue=overdue,
+                      mine=mine, refresh=REFRESH_SECONDS if ticket.status in OPEN else None,
+                      error=request.query_params.get("error"))
+
+    @router.post("/{ticket_id}/{action}", name="ticket_action")
+    async def act(request: Request, ticket_id: int, action: str, form: StaffForm) -> Response:
+        viewer = form.viewer
+        if action not in ACTIONS:
+            return render(console, request, "error.html", status_code=404, title="Not found",
+                          message=f"There is no action {action!r}.")
+        async with console.sessions() as session:
+            user = await session.get(User, viewer.user_id)
+        if user is None:
+            return RedirectResponse("/console/login", status_code=303)
+        text = form.get("text")
+        try:
+            if action == "claim":
+                await coaches.claim(ticket_id, user, via="console")
+            elif action == "reply":
+                await coaches.reply(ticket_id, user, text, via="console")
+            elif action == "note":
+                await coaches.note(ticket_id, user, text, via="console")
+            elif action == "release":
+                await coaches.release(ticket_id, user, via="console")
+            else:
+                await coaches.close(ticket_id, user, via="console")
+        except HandoffRefused as exc:
+            from urllib.parse import quote
+
+            return RedirectResponse(f"/console/tickets/{ticket_id}?error={quote(str(exc))}",
+                                    status_code=303)
+        async with console.sessions() as session, session.begin():
+            await audit(session, actor=viewer.email, user_id=viewer.user_id,
+                        action=f"ticket.{action}", target=f"ticket/{ticket_id}")
+        return RedirectResponse(f"/console/tickets/{ticket_id}", status_code=303)
+
+    return router
