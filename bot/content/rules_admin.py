@@ -135,20 +135,29 @@ def enact(
     if source is not None and not _URL.match(source.url):
         raise RulesEditError(f"the source {source.url!r} is not a web address "
                              "(it must start with http:// or https://)")
-    edits: list[tuple[int, str, str | None]] = [  # item index, key, new value (None = null)
-        (target, "status", "in_force"), (target, "valid_from", start.isoformat()),
-    ]
-    for index, rule in enumerate(items):
-        if index == target or rule["id"] != rule_id or rule["status"] != "in_force":
-            continue
-        begins, ends = _day(rule.get("valid_from")), _day(rule.get("valid_to"))
-        if ends is not None and ends < start:
-            continue  # ended before the new version starts: untouched
-        if begins is not None and begins >= start:
-            raise RulesEditError(
-                f"rule {rule_id!r} already has a version in force from {begins.isoformat()} "
-                f"(line {rule.line}); choose a date after it, or withdraw that version first")
-        edits.append((index, "valid_to", (start - timedelta(days=1)).isoformat()))
+    # One proposal, one law: the other rules proposed for the same date (e.g. "no work for
+    # low-chance groups" next to "3 months for high-chance groups") come into force with it,
+    # so the eligibility flow never applies half of a proposal to everyone.
+    proposed_from = items[target].get("valid_from")
+    partners = [i for i, r in enumerate(items) if i != target and r["status"] == "proposed"
+                and r["id"] != rule_id and proposed_from is not None
+                and r.get("valid_from") == proposed_from]
+    edits: list[tuple[int, str, str | None]] = []  # item index, key, new value (None = null)
+    for chosen in (target, *partners):
+        chosen_id = items[chosen]["id"]
+        edits += [(chosen, "status", "in_force"), (chosen, "valid_from", start.isoformat())]
+        for index, rule in enumerate(items):
+            if index == chosen or rule["id"] != chosen_id or rule["status"] != "in_force":
+                continue
+            begins, ends = _day(rule.get("valid_from")), _day(rule.get("valid_to"))
+            if ends is not None and ends < start:
+                continue  # ended before the new version starts: untouched
+            if begins is not None and begins >= start:
+                raise RulesEditError(
+                    f"rule {chosen_id!r} already has a version in force from "
+                    f"{begins.isoformat()} (line {rule.line}); choose a date after it, or "
+                    "withdraw that version first")
+            edits.append((index, "valid_to", (start - timedelta(days=1)).isoformat()))
     added = None
     if source is not None:
         added = {"title": source.title or "Source for the rule coming into force",
@@ -171,12 +180,19 @@ def withdraw(text: str, rule_id: str) -> str:
     start = _day(items[target]["valid_from"])
     assert start is not None
     day_before = (start - timedelta(days=1)).isoformat()
-    edits: list[tuple[int, str, str | None]] = [(target, "status", "proposed")]
-    edits += [
-        (index, "valid_to", None) for index, rule in enumerate(items)
-        if index != target and rule["id"] == rule_id and rule["status"] == "in_force"
-        and str(rule.get("valid_to")) == day_before
-    ]
+    # what `enact` brought into force together (one proposal) is withdrawn together
+    partners = [i for i, r in enumerate(items) if i != target and r["id"] != rule_id
+                and r["status"] == "in_force"
+                and str(r.get("valid_from")) == str(items[target]["valid_from"])]
+    edits: list[tuple[int, str, str | None]] = []
+    for chosen in (target, *partners):
+        chosen_id = items[chosen]["id"]
+        edits.append((chosen, "status", "proposed"))
+        edits += [
+            (index, "valid_to", None) for index, rule in enumerate(items)
+            if index != chosen and rule["id"] == chosen_id and rule["status"] == "in_force"
+            and str(rule.get("valid_to")) == day_before
+        ]
     return _apply(text, data, edits, None)
 
 

@@ -194,6 +194,8 @@ class FlowEngine:
             today=today,
             rule=lambda rule_id: self.bundle.rule_value(rule_id, today),
             builtins={"rules_as_of": self.bundle.rules_as_of, "today": lambda: today},
+            in_force=lambda rule_id: any(
+                r.id == rule_id and r.applies_on(today) for r in self.bundle.rules),
         )
 
     def _lookup(self, state: FlowState, today: date, lang: str) -> Callable[[str], Any]:

@@ -29,6 +29,7 @@ FUNCTIONS: dict[str, int] = {
     "months_since": 1,
     "days_since": 1,
     "rule": 1,
+    "in_force": 1,  # in_force('id'): whether a rule with this id applies today
 }
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COMPARE_OPS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
@@ -98,6 +99,7 @@ class EvalContext:
     today: date
     rule: Callable[[str], Any]
     builtins: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
+    in_force: Callable[[str], bool] = lambda rule_id: False
 
 
 def _check(node: ast.AST, names: set[str], rules: set[str]) -> None:
@@ -144,10 +146,10 @@ def _check_call(node: ast.Call, names: set[str], rules: set[str]) -> None:
     name, arity = node.func.id, FUNCTIONS[node.func.id]
     if node.keywords or len(node.args) != arity:
         raise ExpressionError(f"{name}() takes {arity} positional argument(s)")
-    if name == "rule":
+    if name in ("rule", "in_force"):
         arg = node.args[0]
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            raise ExpressionError("rule() takes the rule id as a quoted string: rule('id')")
+            raise ExpressionError(f"{name}() takes the rule id as a quoted string: {name}('id')")
         rules.add(arg.value)
         return
     for arg in node.args:
@@ -234,6 +236,10 @@ def _call(name: str, args: list[ast.expr], ctx: EvalContext) -> Any:
         first = args[0]
         assert isinstance(first, ast.Constant)  # checked by compile_expression
         return ctx.rule(str(first.value))
+    if name == "in_force":
+        first = args[0]
+        assert isinstance(first, ast.Constant)
+        return ctx.in_force(str(first.value))
     values = [_eval(arg, ctx) for arg in args]
     if name == "today":
         return ctx.today

@@ -36,8 +36,8 @@ logger = logging.getLogger(__name__)
 # The answers of the flow the person was in when they asked for a coach (kept for the summary
 # and for "hand back": the person goes on where they were).
 BEFORE_COACH = "before_coach"
-SUMMARY_SLOTS = ("is_adult", "application_date", "coa_reception", "w_document", "work_from",
-                 "wait_months", "municipality", "sector", "hours", "coach_reason")
+# Slots that never go into a ticket's summary: coordinates point at where someone sleeps.
+NOT_IN_SUMMARY = frozenset({"location"})
 # Commands a person can still use while a coach owns the conversation.
 OWN_COMMANDS = frozenset({"cmd:forget", "cmd:forget_yes", "cmd:forget_no", "cmd:privacy"})
 
@@ -269,7 +269,7 @@ async def _bot_note(services: Services, session: AsyncSession, ticket: Ticket,
 def _summary_slots(turn: Turn) -> dict[str, Any]:
     before = turn.state.pending.get(BEFORE_COACH) or {}
     merged = {**(before.get("slots") or {}), **turn.state.slots}
-    return {k: v for k, v in merged.items() if k in SUMMARY_SLOTS and v is not None}
+    return {k: v for k, v in merged.items() if k not in NOT_IN_SUMMARY and v is not None}
 
 
 def _place(services: Services, slots: dict[str, Any]) -> tuple[str | None, str | None]:

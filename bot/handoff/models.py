@@ -54,6 +54,7 @@ class Ticket(Base):
     topic_opener_id: Mapped[int | None] = mapped_column(BigInteger)  # the message with Claim
     topic_attempts: Mapped[int] = mapped_column(Integer, default=0)
     topic_lease_until: Mapped[datetime | None]
+    topic_revision: Mapped[int] = mapped_column(Integer, default=0)  # what the opener shows
     overdue_noticed_at: Mapped[datetime | None]
     revision: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -64,7 +64,8 @@ class TelegramLink(Protocol):
     async def create_topic(self, name: str) -> int | None: ...
     async def post(self, html_text: str, *, thread_id: int | None,
                    keyboard: list[list[tuple[str, str]]] | None = None) -> Posted: ...
-    async def edit_post(self, message_id: int, html_text: str) -> None: ...
+    async def edit_post(self, message_id: int, html_text: str, *,
+                        keyboard: list[list[tuple[str, str]]] | None = None) -> None: ...
     async def copy(self, from_chat: int, message_id: int, *, to_chat: int,
                    thread_id: int | None) -> Posted: ...
     async def delete_topic(self, thread_id: int) -> None: ...
@@ -130,6 +131,7 @@ class Relay:
     async def run_once(self) -> int:
         """One round; the number of topics opened plus messages handled."""
         done = await self._open_topics()
+        await self._refresh_openers()
         done += await self._deliver()
         await self._cleanup_topics()
         await self._overdue()
@@ -155,8 +157,7 @@ class Relay:
             opener = None
             if thread_id is not None:
                 posted = await self.telegram.post(
-                    summary_html(ticket), thread_id=thread_id,
-                    keyboard=[[("Claim", f"ho:claim:{ticket.id}")]])
+                    summary_html(ticket), thread_id=thread_id, keyboard=claim_keyboard(ticket))
                 opener = posted.message_ids[0] if posted.message_ids else None
             async with self.s.sessions() as session, session.begin():
                 row = await session.get(Ticket, ticket.id)
@@ -170,15 +171,28 @@ class Relay:
                         logger.error("could not open a coaches' topic for ticket %s", row.id)
                     continue
                 row.topic_state, row.topic_thread_id = "open", thread_id
-                row.topic_opener_id = opener
+                row.topic_opener_id, row.topic_revision = opener, ticket.revision
                 opened += 1
         return opened
 
-    async def refresh_opener(self, ticket: Ticket) -> None:
-        """After a claim, release or close: the opener shows the status, without Claim."""
-        if self.telegram is None or ticket.topic_opener_id is None:
-            return
-        await self.telegram.edit_post(ticket.topic_opener_id, summary_html(ticket))
+    async def _refresh_openers(self) -> int:
+        """After a claim, release or close (in Telegram or the console): each topic's first
+        message shows the ticket as it is now; Claim only while it can be claimed."""
+        if self.telegram is None:
+            return 0
+        async with self.s.sessions() as session:
+            stale = list((await session.scalars(select(Ticket).where(
+                Ticket.topic_state == "open", Ticket.topic_opener_id.is_not(None),
+                Ticket.topic_revision != Ticket.revision).limit(20))).all())
+        for ticket in stale:
+            assert ticket.topic_opener_id is not None
+            await self.telegram.edit_post(ticket.topic_opener_id, summary_html(ticket),
+                                          keyboard=claim_keyboard(ticket))
+            async with self.s.sessions() as session, session.begin():
+                row = await session.get(Ticket, ticket.id)
+                if row is not None:
+                    row.topic_revision = ticket.revision
+        return len(stale)
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -436,6 +450,12 @@ def _skip_locked(session: AsyncSession, query: Any) -> Any:
 
 
 # -- what coaches see ------------------------------------------------------------------------
+
+
+def claim_keyboard(ticket: Ticket) -> list[list[tuple[str, str]]] | None:
+    if ticket.status in ("waiting", "released"):
+        return [[("Claim", f"ho:claim:{ticket.id}")]]
+    return None
 
 
 def topic_name(ticket: Ticket) -> str:

@@ -173,7 +173,7 @@ async def test_a_request_for_a_person_starts_the_coach_flow(chat: Chat) -> None:
     await chat.say("I want a person")
     assert any(b.startswith("answer:") for b in chat.buttons)
     await chat.press(chat.buttons[0])
-    chat.expect("saved your request")
+    chat.expect("asked a job coach", "request is saved")  # tests/dialogue/test_handoff.py
 
 
 async def test_photos_and_voice_get_a_kind_reply(chat: Chat) -> None:

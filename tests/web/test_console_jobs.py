@@ -4,6 +4,7 @@ expire and delete, and the CSV upload with its per-row report and its 5 MB limit
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -176,9 +177,12 @@ async def test_expire_hides_the_lead_from_people_and_delete_removes_it(
 ) -> None:
     first, second = await add_lead(site), await add_lead(site, title="Dishwasher")
 
+    places = site.services.places
+    assert places is not None
+
     async def shown_to_people() -> list[int]:
         async with make_sessionmaker(site.engine)() as session:
-            found = await match_leads(session, places=site.services.places,
+            found = await match_leads(session, places=places,
                                       municipality_code="GM0363", location=None, sector=None,
                                       today=today(site))
         return sorted(m.lead.id for m in found)
@@ -310,3 +314,29 @@ async def test_every_text_field_of_a_lead_is_rendered_escaped(
     assert response.status_code == 422
     assert "<script>" not in response.text
     assert "contains HTML or script" in field_error(response.text, "notes")
+
+
+async def test_a_streamed_upload_is_not_read_past_the_limit(
+    site: Site, admin: httpx.AsyncClient
+) -> None:
+    """Without a Content-Length the body is read in chunks and reading stops at the limit."""
+    token = csrf_token((await admin.get("/console/jobs/import")).text)
+    boundary = "werkpadtestboundary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
+            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n{HEADER}").encode()
+    chunk = b"x" * (64 * 1024)
+    sent = 0
+
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for part in [head] + [chunk] * 160:  # 10 MB in all
+            sent += len(part)
+            yield part
+
+    response = await admin.post(
+        "/console/jobs/import", content=body(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 413 and "larger than 5 MB" in response.text
+    assert sent <= 5 * 1024 * 1024 + 64 * 1024 + 2 * len(chunk)  # stopped at the limit
+    assert await leads(site) == []

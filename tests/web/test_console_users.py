@@ -80,7 +80,7 @@ async def test_an_admin_adds_a_coach_with_languages_and_regions(
 async def test_bad_fields_are_refused_at_the_field(
     site: Site, admin: httpx.AsyncClient
 ) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"password": "short"}, "password", "at least 12 characters"),
         ({"email": "not-an-address"}, "email", "valid e-mail address"),
         ({"email": COACH[0]}, "email", "already a user"),

@@ -18,7 +18,8 @@ from tests.web.conftest import Site, client_for, csrf_token
 PUBLIC = {("GET", "/console/login"), ("POST", "/console/login"),
           ("GET", "/console/static/console.css")}
 ANY_USER = {("GET", "/console/"), ("POST", "/console/logout")}
-ADMIN_PREFIXES = ("/console/faq", "/console/flows", "/console/versions", "/console/rules")
+ADMIN_PREFIXES: tuple[str, ...] = ("/console/faq", "/console/flows", "/console/versions",
+                                  "/console/rules")
 SAMPLE = {"intent": "work_permit", "flow_id": "may_i_work", "kind": "answers",
           "key": "work_permit", "number": "1"}
 # Job leads, users, audit log, dashboard: coaches may look at leads and the dashboard only.

@@ -18,7 +18,6 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.channels.telegram.channel import TelegramChannel, incoming
 from bot.channels.telegram.formatting import Part
 from bot.handoff.coaches import Coaches, HandoffRefused
-from bot.handoff.models import Ticket
 from bot.handoff.relay import Relay
 
 logger = logging.getLogger(__name__)
@@ -86,14 +85,12 @@ class CoachHandlers:
                                                "corrected; this edit is not sent.")
                 return
             if command == "/release":
-                done = await self.coaches.release(ticket.id, coach, via="telegram")
+                await self.coaches.release(ticket.id, coach, via="telegram")
                 await self._say(thread_id, f"Handed back to Werkpad by "
                                            f"{html.escape(coach.name)}.")
-                await self._refresh(done.ticket)
             elif command == "/close":
-                done = await self.coaches.close(ticket.id, coach, via="telegram")
+                await self.coaches.close(ticket.id, coach, via="telegram")
                 await self._say(thread_id, f"Closed by {html.escape(coach.name)}.")
-                await self._refresh(done.ticket)
             elif command == "/note":
                 await self.coaches.note(ticket.id, coach, text.partition(" ")[2],
                                         via="telegram")
@@ -132,14 +129,9 @@ class CoachHandlers:
                 reason, show_alert=True))
             return
         await sender.acknowledge(query.id)
-        await self._refresh(done.ticket)
         thread = done.ticket.topic_thread_id
         await self._say(thread, f"{html.escape(coach.name)} has this conversation now. "
                                 "Write here to talk with the person.")
-
-    async def _refresh(self, ticket: Ticket) -> None:
-        if self.relay is not None:
-            await self.relay.refresh_opener(ticket)
 
     async def _say(self, thread_id: int | None, text: str) -> None:
         await self.channel.sender.deliver(self.group_id, Part(html=text), thread_id=thread_id)

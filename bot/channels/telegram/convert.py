@@ -41,6 +41,10 @@ def private_chat_id(update: Update) -> int | None:
 def chat_key(update: object) -> str:
     """What serialises updates: one person's updates are handled in order, one at a time."""
     if isinstance(update, Update):
+        message = update.effective_message
+        if message is not None and message.is_topic_message and message.message_thread_id:
+            # the coaches' group: each ticket's topic is its own conversation
+            return f"chat:{message.chat.id}:{message.message_thread_id}"
         if update.effective_chat is not None:
             return f"chat:{update.effective_chat.id}"
         if update.effective_user is not None:

@@ -14,6 +14,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from bot.channels.telegram import formatting
 from bot.channels.telegram.formatting import Part
 from bot.channels.telegram.sender import NO_PREVIEW, TelegramSender
+from bot.channels.telegram.sender import keyboard as sender_keyboard
 from bot.handoff.relay import Posted
 from bot.messages import OutgoingMessage
 
@@ -48,11 +49,14 @@ class CoachGroup:
             return Posted("sent", [sent.message_id])
         return Posted("failed")
 
-    async def edit_post(self, message_id: int, html_text: str) -> None:
+    async def edit_post(self, message_id: int, html_text: str, *,
+                        keyboard: list[list[tuple[str, str]]] | None = None) -> None:
+        markup = sender_keyboard(Part(html="", keyboard=tuple(tuple(r) for r in keyboard or [])))
         try:
             await self.sender.call("editMessageText", lambda: self.bot.edit_message_text(
                 html_text, chat_id=self.group_id, message_id=message_id,
-                parse_mode=ParseMode.HTML, reply_markup=None, link_preview_options=NO_PREVIEW))
+                parse_mode=ParseMode.HTML, reply_markup=markup,
+                link_preview_options=NO_PREVIEW))
         except (TelegramError, NetworkError) as exc:  # unchanged, too old: not a problem
             logger.info("could not update a ticket's first message: %s", exc)
 

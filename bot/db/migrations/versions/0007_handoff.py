@@ -42,6 +42,7 @@ def upgrade() -> None:
     sa.Column('topic_opener_id', sa.BigInteger(), nullable=True),
     sa.Column('topic_attempts', sa.Integer(), nullable=False),
     sa.Column('topic_lease_until', bot.db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('topic_revision', sa.Integer(), nullable=False),
     sa.Column('overdue_noticed_at', bot.db.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['coach_id'], ['console_users.id'], name=op.f('fk_handoff_tickets_coach_id_console_users'), ondelete='SET NULL'),
