@@ -311,3 +311,83 @@ async def test_forget_deletes_tickets_messages_links_and_queues_topic_removal(
             assert await session.scalar(select(func.count()).select_from(model)) == 0
         cleanup = (await session.scalars(select(TopicCleanup))).all()
         assert [c.thread_id for c in cleanup] == [77]
+
+
+async def test_person_and_coach_writing_at_the_same_moment_lose_nothing(chat: Chat) -> None:
+    import asyncio
+
+    dialogue = chat.dialogue
+    amina = await coach(dialogue)
+    await ask_for_coach(chat)
+    ticket = (await tickets(dialogue))[0]
+    coaches = Coaches(dialogue.s)
+    await coaches.claim(ticket.id, amina, via="console")
+    relay = Relay(dialogue.s)
+    await asyncio.gather(
+        *(chat.say(f"person line {n}") for n in range(5)),
+        *(coaches.reply(ticket.id, amina, f"coach line {n}", via="console") for n in range(5)),
+        relay.run_once(),
+    )
+    while await relay.run_once():
+        pass
+    rows = await messages(dialogue)
+    person = [m.text for m in rows if m.sender == "person"]
+    from_coach = [m.text for m in rows if m.sender == "coach"]
+    assert sorted(person) == [f"person line {n}" for n in range(5)]
+    assert sorted(from_coach) == [f"coach line {n}" for n in range(5)]
+    assert {m.status for m in rows if m.sender in ("person", "coach", "bot")} == {"delivered"}
+    # the person's page got every coach line exactly once
+    texts = [e.text for e in await pushed(dialogue)]
+    for n in range(5):
+        assert sum(1 for t in texts if t and t.endswith(f"coach line {n}")) == 1
+
+
+async def test_a_relay_that_died_while_sending_is_taken_over_after_its_lease(
+        chat: Chat) -> None:
+    from datetime import timedelta
+
+    dialogue = chat.dialogue
+    amina = await coach(dialogue)
+    await ask_for_coach(chat)
+    ticket = (await tickets(dialogue))[0]
+    coaches = Coaches(dialogue.s)
+    await coaches.claim(ticket.id, amina, via="console")
+    done = await coaches.reply(ticket.id, amina, "Are you free on Monday?", via="console")
+    dead = Relay(dialogue.s)
+    taken = await dead._take()  # the process takes its messages, then is killed
+    assert done.message_id in [job.id for job in taken]
+    fresh = Relay(dialogue.s)
+    assert await fresh.run_once() == 0  # the lease still runs: nobody sends it twice
+    async with dialogue.s.sessions() as session, session.begin():
+        for row in (await session.scalars(select(RelayMessage).where(
+                RelayMessage.status == "sending"))).all():
+            assert row.lease_until is not None
+            row.lease_until = row.lease_until - timedelta(minutes=5)
+    assert await fresh.run_once() >= 1
+    row = next(m for m in await messages(dialogue) if m.id == done.message_id)
+    assert row.status == "delivered"
+    assert sum(1 for e in await pushed(dialogue)
+               if (e.text or "").endswith("Are you free on Monday?")) == 1
+
+
+async def test_tickets_waiting_too_long_are_pointed_out_once_per_period(chat: Chat) -> None:
+    from datetime import timedelta
+
+    dialogue = chat.dialogue
+    await coach(dialogue)
+    await ask_for_coach(chat)
+    ticket = (await tickets(dialogue))[0]
+    async with dialogue.s.sessions() as session, session.begin():
+        row = await session.get(Ticket, ticket.id)
+        assert row is not None
+        row.requested_at = WEDNESDAY_NOON - timedelta(minutes=30)
+    relay = Relay(dialogue.s)
+    assert await relay._overdue(WEDNESDAY_NOON) == []  # 30 working minutes: not yet
+    relay._last_overdue_check = None
+    later = WEDNESDAY_NOON + timedelta(minutes=45)  # 75 minutes > reply_minutes (60)
+    assert await relay._overdue(later) == [ticket.id]
+    relay._last_overdue_check = None
+    assert await relay._overdue(later + timedelta(minutes=10)) == []  # said once per period
+    relay._last_overdue_check = None
+    saturday = SATURDAY + timedelta(days=7)
+    assert await relay._overdue(saturday) == []  # nobody to tell on a day off

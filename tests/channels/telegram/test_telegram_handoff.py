@@ -119,9 +119,26 @@ async def test_handoff_in_tigrinya_through_the_coaches_group(make_bot: MakeBot) 
     rows = await until(lambda: _when(coach_rows, lambda r: r and r[0].status == "delivered"))
     assert len(rows) == 1
 
+    # a restart in the middle of the handoff: the conversation goes on with the coach
+    await bot.service.stop()
+    bot = await make_bot(env_extra={"TELEGRAM_COACH_GROUP_ID": str(GROUP)})
+    since = len(api.calls)
+    await bot.say(ti, "ሕጂ ኣለኹ")  # "I am here now": still for the coach, not the bot
+    assert api.sent(601, since) == []
+    relayed = await until(lambda: _sent_to(bot, GROUP, since))
+    assert any("ሕጂ ኣለኹ" in m["text"] for m in relayed)
+    since = len(api.calls)
+    said = api.push(group_message(thread_id, COACH_TG, "Tot morgen!"))
+    await bot.settled(said)
+    to_person = await until(lambda: _sent_to(bot, 601, since))
+    assert to_person[-1]["text"].startswith("Amina: Tot morgen!")
+
+    since = len(api.calls)
     closed = api.push(group_message(thread_id, COACH_TG, "/close"))
     await bot.settled(closed)
     assert (await ticket(bot)).status == "closed"
+    closing = await until(lambda: _sent_to(bot, 601, since))
+    assert any("ዓጺዩዎ" in m["text"] for m in closing), closing  # "has closed", in Tigrinya
 
 
 async def ticket(bot: Harness) -> Ticket:
