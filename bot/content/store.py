@@ -140,9 +140,14 @@ async def store_files(session: AsyncSession, files: dict[ContentFile, str], *, b
     return changed
 
 
+# The kinds that make up the bot's content (flows/); the console also versions other kinds in
+# the same table (the NLU examples, the unanswered-question marks), which are not content.
+CONTENT_KINDS = frozenset({"flow", "answers", "rules", "keywords", "safety", "glossary"})
+
+
 async def database_files(session: AsyncSession) -> dict[ContentFile, str]:
     rows = await repo.latest_content(session)
-    return {ContentFile.for_key(r.kind, r.key): r.body for r in rows}
+    return {ContentFile.for_key(r.kind, r.key): r.body for r in rows if r.kind in CONTENT_KINDS}
 
 
 async def export_directory(out_dir: Path, settings: Settings) -> int:

@@ -13,7 +13,7 @@ ApplicationHandlerStop ends the update):
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -54,11 +54,18 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Many people at once, but one person's updates one at a time and in order."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int,
+                 wait_turn: Callable[[int, int | None], Awaitable[bool]] | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._locks = KeyedLocks()
+        self._wait_turn = wait_turn
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self._wait_turn is not None and isinstance(update, Update):
+            # webhook mode, maybe several processes: earlier updates of this chat go first
+            chat = update.effective_chat
+            if chat is not None and chat.type == "private":
+                await self._wait_turn(update.update_id, chat.id)
         async with self._locks.hold(convert.chat_key(update)):
             await coroutine
 
@@ -92,17 +99,19 @@ def build_application(
     if not token:
         raise ValueError("build_application needs TELEGRAM_BOT_TOKEN")
     base_url = settings.secrets.telegram_api_base_url
+    ledger = ledger or Ledger(dialogue.s.sessions)
+    webhook = settings.secrets.telegram_webhook_url is not None
     application: TelegramApp = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .base_file_url(file_base_url(base_url))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
-        .concurrent_updates(PerChatUpdateProcessor(concurrency))
+        .concurrent_updates(PerChatUpdateProcessor(
+            concurrency, ledger.wait_turn if webhook else None))
         .updater(None)
         .build()
     )
-    ledger = ledger or Ledger(dialogue.s.sessions)
     channel = TelegramChannel(dialogue, ledger, TelegramSender(application.bot))
     people = UserHandlers(channel, languages=list(settings.languages.supported),
                           retention_days=settings.privacy.retention_days)

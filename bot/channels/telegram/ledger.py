@@ -27,6 +27,7 @@ Life cycle of one row in `telegram_updates` (one short transaction per arrow):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -81,6 +82,33 @@ class Ledger:
         self.max_attempts = max_attempts
         self.give_up_after = give_up_after
         self.keep = keep
+
+    async def wait_turn(self, update_id: int, chat_id: int | None, *,
+                        within: float = 20.0) -> bool:
+        """Several processes (webhook mode): wait until every earlier update of this chat is
+        finished, so one person's messages are answered in the order they were sent, whichever
+        process received them. True when it is this update's turn; False after `within`
+        seconds (the earlier update's process may have died: its lease will run out and the
+        recovery takes it up; this one goes on rather than wait for ever)."""
+        if chat_id is None:
+            return True
+        loop = asyncio.get_running_loop()
+        deadline, pause = loop.time() + within, 0.005
+        while True:
+            async with self.sessions() as session:
+                earlier = await session.scalar(
+                    select(TelegramUpdate.update_id).where(
+                        TelegramUpdate.chat_id == chat_id, TelegramUpdate.update_id < update_id,
+                        TelegramUpdate.status.in_(("received", "working", "handled")))
+                    .limit(1))
+            if earlier is None:
+                return True
+            if loop.time() > deadline:
+                logger.warning("update %s of chat %s: update %s is still unfinished; going on",
+                               update_id, chat_id, earlier)
+                return False
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
     async def intake(self, updates: Sequence[Incoming]) -> set[int]:
         """Store new updates in one transaction; return the ids that were not seen before."""
