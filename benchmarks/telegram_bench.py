@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
 import os
 import secrets
@@ -133,19 +134,25 @@ async def run_one(mode: str, db: str, args: argparse.Namespace) -> Result:
     workdir = Path(tempfile.mkdtemp(prefix=f"tgbench-{mode}-{db}-"))
     database, drop = await make_database(db, workdir)
     await prepare_database(database)
-    bot = BotProcess.configure(
-        workdir, api_base=api.base_url, token=TOKEN, database_url=database,
-        webhook_url=WEBHOOK_URL if mode == "webhook" else None, webhook_secret=SECRET)
-    bot.env["BENCH_CHILD"] = f"{mode}:{int(args.telegram_limits)}"
-    result = Result(f"{mode}/{db}")
+    count = args.processes if mode == "webhook" else 1  # only one process can poll
+    bots = []
+    for n in range(count):
+        bot = BotProcess.configure(
+            workdir / f"p{n}" if count > 1 else workdir, api_base=api.base_url, token=TOKEN,
+            database_url=database, webhook_url=WEBHOOK_URL if mode == "webhook" else None,
+            webhook_secret=SECRET)
+        bot.env["BENCH_CHILD"] = f"{mode}:{int(args.telegram_limits)}"
+        bots.append(bot)
+    result = Result(f"{mode}/{db}" + (f"/{count} processes" if count > 1 else ""))
     try:
-        await start_child(bot)
+        await asyncio.gather(*(start_child(bot) for bot in bots))
         people = [Person(TelegramUser(api, 100_000 + i, "en")) for i in range(args.people)]
-        result = await drive(api, bot, people, mode, args, result)
-        result.peak_kib = bot.peak_memory_kib()
+        result = await drive(api, bots, people, mode, args, result)
+        result.peak_kib = sum(bot.peak_memory_kib() or 0 for bot in bots)
         result.load = os.getloadavg()[0]
     finally:
-        await bot.stop()
+        for bot in bots:
+            await bot.stop()
         await api.stop()
         await drop()
     if UNEXPECTED:
@@ -175,17 +182,20 @@ async def start_child(bot: BotProcess) -> None:
 class Sender:
     """Hands updates to the bot the way Telegram does in each mode."""
 
-    def __init__(self, api: FakeBotAPI, bot: BotProcess, mode: str, result: Result) -> None:
+    def __init__(self, api: FakeBotAPI, bots: list[BotProcess], mode: str,
+                 result: Result) -> None:
         self.api, self.mode, self.result = api, mode, result
         self.client = httpx.AsyncClient(limits=httpx.Limits(max_connections=40), timeout=30)
-        self.url = f"http://127.0.0.1:{bot.web_port}/telegram/webhook"
+        # several processes: round robin, as a load balancer in front of them would do
+        self.urls = itertools.cycle(
+            [f"http://127.0.0.1:{bot.web_port}/telegram/webhook" for bot in bots])
         self.tasks: set[asyncio.Task[None]] = set()
 
     def send(self, update: dict[str, Any]) -> None:
         if self.mode == "polling":
             self.api.push(update)
             return
-        task = asyncio.create_task(deliver(self.client, self.url, update, self.result))
+        task = asyncio.create_task(deliver(self.client, next(self.urls), update, self.result))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -214,16 +224,16 @@ def expected_messages(counts: list[int], step: int) -> int:
     return counts[len(SCRIPT) + (step - len(SCRIPT)) % (len(SCRIPT) - CYCLE)]
 
 
-async def drive(api: FakeBotAPI, bot: BotProcess, people: list[Person], mode: str,
+async def drive(api: FakeBotAPI, bots: list[BotProcess], people: list[Person], mode: str,
                 args: argparse.Namespace, result: Result) -> Result:
-    sender = Sender(api, bot, mode, result)
+    sender = Sender(api, bots, mode, result)
     counts = await calibrate(api, sender)
     seen = len(api.calls)  # calls already looked at
     by_chat = {p.user.chat_id: p for p in people}
     interval, slot = 1 / args.rate, 0
     start = time.monotonic()
     deadline = start + args.seconds
-    cpu_start = bot.cpu_seconds() or 0.0
+    cpu_start = sum(bot.cpu_seconds() or 0.0 for bot in bots)
     while time.monotonic() < deadline or not all(p.ready for p in people):
         now = time.monotonic()
         seen = collect(api, by_chat, seen, result)
@@ -243,7 +253,7 @@ async def drive(api: FakeBotAPI, bot: BotProcess, people: list[Person], mode: st
             print("  some updates were never answered")
             break
         await asyncio.sleep(0.0005)
-    result.cpu_seconds = (bot.cpu_seconds() or 0.0) - cpu_start
+    result.cpu_seconds = sum(bot.cpu_seconds() or 0.0 for bot in bots) - cpu_start
     result.seconds = max(result.last_answer, deadline) - start
     await sender.client.aclose()
     return result
@@ -347,6 +357,8 @@ if __name__ == "__main__":
     parser.add_argument("--people", type=int, default=600)
     parser.add_argument("--rate", type=float, default=200.0, help="offered updates/s")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="webhook mode: this many bot processes behind a round robin")
     parser.add_argument("--telegram-limits", action="store_true",
                         help="keep the AIORateLimiter's 30 messages/s")
     asyncio.run(main(parser.parse_args()))

@@ -163,7 +163,9 @@ async def run(settings: Settings, *, web_only: bool) -> int:
 
     from bot.app import build_services, build_web_app
     from bot.dialogue.manager import Dialogue
+    from bot.ops.logging import configure_logging
 
+    configure_logging()  # LOG_FORMAT=text|json; uvicorn logs through the same handler
     services = await build_services(settings)
     dialogue = Dialogue(services)
     app = build_web_app(settings, dialogue)
@@ -175,9 +177,6 @@ async def run(settings: Settings, *, web_only: bool) -> int:
         if (route := telegram.webhook_route()) is not None:
             path, endpoint = route
             app.add_route(path, endpoint, methods=["POST"], include_in_schema=False)
-    from bot.ops.logging import configure_logging
-
-    configure_logging()  # LOG_FORMAT=text|json; uvicorn logs through the same handler
     config = uvicorn.Config(app, host=settings.web.host, port=settings.web.port,
                             log_level="info", access_log=False, log_config=None)
     server = uvicorn.Server(config)

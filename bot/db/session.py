@@ -23,6 +23,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(
             url, echo=echo, connect_args={"timeout": 30},
             pool_size=1, max_overflow=0, pool_timeout=120,
+            hide_parameters=True,  # errors must not carry what people wrote into the logs
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -34,7 +35,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                               hide_parameters=True)  # no message text in error logs
 
 
 def pool_capacity(engine: AsyncEngine) -> int:

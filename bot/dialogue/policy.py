@@ -140,7 +140,8 @@ class Policy(ConsentDesk):
                 await self._say_ui(turn, "flow.question_closed")
                 await self.flows.start(turn, "main_menu")
             return True
-        logger.warning("unknown button payload %r", payload[:64])
+        # only the kind: a web client can put any words of its own in a payload
+        logger.warning("unknown button payload of kind %r", kind[:16])
         return False
 
     async def _command(self, turn: Turn, name: str) -> bool:

@@ -128,7 +128,10 @@ def _guess_delimiter(first_line: str) -> str:
     known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
 
     def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:  # e.g. a bare carriage return: this delimiter explains nothing
+            return -1, 0
         return sum(header_name(c) in known for c in cells), len(cells)
 
     return max(DELIMITERS, key=score)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.flows.issues import ContentIssue
@@ -170,10 +170,6 @@ def places() -> Any:
 def test_bad_job_lead_files_get_a_report_per_row(
     data: bytes, places: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    # Known bug, reported (test_a_bare_carriage_return_in_the_header_line below): skip it here
-    # so the fuzz goes on finding others.
-    head = data.split(b"\n", 1)[0].rstrip(b"\r")
-    assume(b"\r" not in head)
     path = tmp_path_factory.getbasetemp() / "leads.csv"
     Path(path).write_bytes(data)
     try:
@@ -189,8 +185,6 @@ def test_bad_job_lead_files_get_a_report_per_row(
         assert result.ok or result.blank or all(p.strip() for p in result.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="bug in bot/jobs/csvfile.py _guess_delimiter: csv.Error "
-                   "escapes for a bare CR (old Mac line end) in the header line")
 def test_a_bare_carriage_return_in_the_header_line(tmp_path: Path) -> None:
     path = tmp_path / "leads.csv"
     path.write_bytes(b"employer,title\rcontact_route\nA,B,C\n")

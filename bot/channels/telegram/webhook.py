@@ -28,6 +28,15 @@ MAX_BODY = 1 << 20  # an update is a few kB; refuse anything absurd before readi
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+def _looks_like_update(data: object) -> bool:
+    """A JSON object whose update_id is a whole number the database can hold."""
+    if not isinstance(data, dict):
+        return False
+    update_id = data.get("update_id")
+    return (isinstance(update_id, int) and not isinstance(update_id, bool)
+            and 0 <= update_id < 2**63)
+
+
 def webhook_path(webhook_url: str) -> str:
     """The local path Telegram's POSTs arrive on: the path of TELEGRAM_WEBHOOK_URL."""
     return urlsplit(webhook_url).path or "/"
@@ -47,8 +56,10 @@ def make_endpoint(bot: Bot, ledger: Ledger, queue: asyncio.Queue[object],
             return Response(status_code=413)
         try:
             data = json.loads(await request.body())
+            if not _looks_like_update(data):
+                raise ValueError("not an object with a valid update_id")
             update = Update.de_json(data, bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             logger.warning("webhook body is not a Telegram update")
             return Response(status_code=400)
         fresh = await ledger.intake([to_incoming(update, data)])
