@@ -93,6 +93,16 @@ class TelegramChannel:
             return await repo.set_person_active(
                 session, channel=convert.CHANNEL, external_id=str(chat_id), active=active)
 
+    async def with_coach(self, chat_id: int) -> bool:
+        """Whether a coach owns this person's conversation now (bot/handoff/desk.py)."""
+        from bot.handoff.desk import open_ticket
+
+        async with self.sessions() as session:
+            person = await repo.find_person(
+                session, channel=convert.CHANNEL, external_id=str(chat_id))
+            ticket = await open_ticket(session, person.id) if person is not None else None
+        return ticket is not None and ticket.status == "claimed"
+
     async def language(self, chat_id: int, hint: str | None) -> str:
         """The person's language as the core knows it, else the hint, else the default."""
         languages = self.dialogue.s.settings.languages

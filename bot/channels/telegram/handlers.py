@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.channels.telegram import convert, texts
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.privacy import forget_person
-from bot.messages import Button, OutgoingMessage
+from bot.messages import Button, IncomingMessage, OutgoingMessage
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +90,13 @@ class UserHandlers:
         message, chat_id = update.edited_message, convert.private_chat_id(update)
         if message is None or chat_id is None or message.location is not None:
             await self.channel.skip(update)
+            return
+        if message.text and await self.channel.with_coach(chat_id):
+            # a coach owns the conversation: the correction goes to them, marked, no bot note
+            edited = convert.text_message(update, message)
+            await self.channel.answer(update, chat_id, IncomingMessage(
+                channel=edited.channel, external_id=edited.external_id, kind="text",
+                text=f"✏️ {edited.text}", lang_hint=edited.lang_hint))
             return
         lang = await self.channel.language(chat_id, _hint(update))
         await self.channel.reply(

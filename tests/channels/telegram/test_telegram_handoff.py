@@ -100,6 +100,14 @@ async def test_handoff_in_tigrinya_through_the_coaches_group(make_bot: MakeBot) 
     relayed = await until(lambda: _sent_to(bot, GROUP, since))
     assert any("ሰላም" in m["text"] for m in relayed)
 
+    # the person corrects a message: the coach gets the correction, the bot says nothing
+    since = len(api.calls)
+    edit = ti.edits(ti.sent_ids[-1], "ሰላም፣ ስራሕ ክረክብ እደሊ ኣብ ኣምስተርዳም")
+    await bot.settled(edit)
+    assert api.sent(601, since) == []
+    corrected = await until(lambda: _sent_to(bot, GROUP, since))
+    assert any("✏️" in m["text"] and "ኣምስተርዳም" in m["text"] for m in corrected)
+
     # a non-coach writing in the topic is refused politely; nothing reaches the person
     since = len(api.calls)
     refused = api.push(group_message(thread_id, 999, "hello from a stranger"))
