@@ -1,11 +1,12 @@
 """The coaches' queue in the console (coaches and admins): the tickets, one conversation with
 its translations and notes, and claim, reply, note, hand back and close.
 
-Pages carry no script (the console's CSP): an open ticket refreshes itself every few seconds
-with a meta refresh, which is the "live" view. Every look at a conversation is audited.
+Pages carry no script (the console's CSP): the conversation is a frame of the ticket page that
+refreshes itself every few seconds (a meta refresh), which is the "live" view; the reply box
+stays outside it, so nothing typed is lost. Every opening of a ticket is audited.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,11 +19,12 @@ from bot.handoff.desk import coach_matches
 from bot.handoff.hours import Hours
 from bot.handoff.models import OPEN, RelayMessage, Ticket
 from bot.web.accounts import audit
-from bot.web.console import render
+from bot.web.console import PAGE_HEADERS, render
 from bot.web.deps import Console, Gate, PostedForm, Viewer
-from bot.web.models import User
+from bot.web.models import AuditEvent, User
 
 REFRESH_SECONDS = 5
+VIEW_AUDIT_EVERY = timedelta(minutes=10)
 ACTIONS = ("claim", "reply", "note", "release", "close")
 
 
@@ -73,10 +75,41 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
                         action="ticket.view", target=f"ticket/{ticket_id}")
         minutes, overdue = waited_minutes(ticket, utcnow())
         mine = ticket.coach_id == viewer.user_id or viewer.is_admin
-        return render(console, request, "ticket.html", title=f"Ticket #{ticket_id}",
-                      ticket=ticket, history=history, minutes=minutes, overdue=overdue,
-                      mine=mine, refresh=REFRESH_SECONDS if ticket.status in OPEN else None,
-                      error=request.query_params.get("error"))
+        response = render(console, request, "ticket.html", title=f"Ticket #{ticket_id}",
+                          ticket=ticket, history=history, minutes=minutes, overdue=overdue,
+                          mine=mine, error=request.query_params.get("error"))
+        # the conversation is a frame of this page that refreshes itself (no script needed),
+        # so a reply being typed here is never lost to a reload
+        response.headers["Content-Security-Policy"] = (
+            PAGE_HEADERS["Content-Security-Policy"] + "; frame-src 'self'")
+        return response
+
+    @router.get("/{ticket_id}/conversation", name="ticket_conversation")
+    async def conversation(request: Request, ticket_id: int, viewer: Staff) -> Response:
+        async with console.sessions() as session, session.begin():
+            ticket = await session.get(Ticket, ticket_id)
+            if ticket is None:
+                return render(console, request, "error.html", status_code=404,
+                              title="Not found", message=f"There is no ticket #{ticket_id}.")
+            history = (await session.scalars(select(RelayMessage).where(
+                RelayMessage.ticket_id == ticket_id).order_by(RelayMessage.id))).all()
+            # audited like the ticket page, but not on every refresh of the frame
+            target = f"ticket/{ticket_id}"
+            recent = await session.scalar(select(AuditEvent.id).where(
+                AuditEvent.user_id == viewer.user_id, AuditEvent.target == target,
+                AuditEvent.action == "ticket.view",
+                AuditEvent.at > utcnow() - VIEW_AUDIT_EVERY).limit(1))
+            if recent is None:
+                await audit(session, actor=viewer.email, user_id=viewer.user_id,
+                            action="ticket.view", target=target)
+        response = render(console, request, "ticket_conversation.html",
+                          title=f"Ticket #{ticket_id}", ticket=ticket, history=history,
+                          now=utcnow(),
+                          refresh=REFRESH_SECONDS if ticket.status in OPEN else None)
+        response.headers["Content-Security-Policy"] = PAGE_HEADERS[
+            "Content-Security-Policy"].replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
 
     @router.post("/{ticket_id}/{action}", name="ticket_action")
     async def act(request: Request, ticket_id: int, action: str, form: StaffForm) -> Response:

@@ -34,6 +34,7 @@ from bot.content.store import read_directory, store_files
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine, make_sessionmaker
 from bot.dialogue.manager import Dialogue
+from bot.handoff.relay import Relay
 from bot.settings import ROOT, load_settings
 
 logger = logging.getLogger(__name__)
@@ -100,8 +101,13 @@ class _ServerThread(threading.Thread):
                 await store_files(session, files, by="browser-test")
             services = await build_services(settings, engine=engine)
             app = build_web_app(settings, Dialogue(services))
+            # as `run` does: the relay delivers coaches' messages to the people
+            relay = asyncio.create_task(Relay(services, interval=0.5).run_forever())
             self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-            await self.server.serve(sockets=[self.sock])
+            try:
+                await self.server.serve(sockets=[self.sock])
+            finally:
+                relay.cancel()
         finally:
             await engine.dispose()
 

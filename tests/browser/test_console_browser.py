@@ -214,3 +214,44 @@ def test_a_coach_signs_in_on_a_phone_and_sees_no_admin_pages(
         expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     finally:
         context.close()
+
+
+def test_coach_claims_a_ticket_and_the_person_reads_the_reply(
+    console: Page, console_server: LiveServer, browser: Browser, screenshots: Path
+) -> None:
+    """A person asks for a coach in the web chat; a coach claims the ticket in the console and
+    answers; the person's open page shows the notice and the answer without reloading."""
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
+    chat = phone.new_page()
+    try:
+        chat.goto(console_server.url)
+        agree(chat)
+        tap_chip(chat, "Talk to a coach")
+        tap_chip(chat, "My work permit")
+        expect_bot_says(chat, "I have asked a job coach")
+
+        sign_in(console, console_server, COACH, "tickets")
+        expect(console.get_by_role("heading", name="Coach queue")).to_be_visible()
+        console.get_by_test_id("queue").get_by_role("link").last.click()
+        expect(console.get_by_test_id("ticket-summary")).to_contain_text("work_permit")
+        shot(console, screenshots, "30-ticket-waiting", full=False)
+        console.get_by_test_id("ticket-claim").click()
+        expect(console.get_by_test_id("ticket-status")).to_contain_text("claimed")
+        console.get_by_test_id("reply-text").fill("Hello, I am Cas. Which city do you live in?")
+        console.get_by_test_id("ticket-reply").click()
+        conversation = console.frame_locator("[data-testid=conversation-frame]")
+        expect(conversation.get_by_test_id("conversation")).to_contain_text("Which city")
+        shot(console, screenshots, "31-ticket-claimed", full=False)
+
+        expect_bot_says(chat, "Cas Coach, a job coach, is here now")
+        expect_bot_says(chat, "Cas Coach: Hello, I am Cas. Which city do you live in?")
+        shot(chat, screenshots, "32-chat-coach-reply", full=False)
+        type_message(chat, "I live in Budel")
+        # the frame refreshes itself: the person's words appear without a reload
+        expect(conversation.get_by_test_id("conversation")).to_contain_text(
+            "I live in Budel", timeout=15_000)
+        console.get_by_test_id("ticket-close").click()
+        expect(console.get_by_test_id("ticket-status")).to_contain_text("closed")
+        expect_bot_says(chat, "The coach has closed this conversation")
+    finally:
+        phone.close()

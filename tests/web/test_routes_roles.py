@@ -33,6 +33,7 @@ ADMIN_PREFIXES += ("/console/nlu", "/console/unanswered")
 # The coach queue: coaches and admins alike (what a coach may do in a ticket is checked by
 # bot/handoff/coaches.py and tested in test_console_tickets.py).
 ANY_USER |= {("GET", "/console/tickets"), ("GET", "/console/tickets/{ticket_id}"),
+             ("GET", "/console/tickets/{ticket_id}/conversation"),
              ("POST", "/console/tickets/{ticket_id}/{action}")}
 SAMPLE |= {"ticket_id": "1", "action": "note"}
 
