@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.db.session import make_engine
 from bot.errors import SettingsError
@@ -38,8 +39,11 @@ def test_one_json_object_per_line_with_numbers_from_extra() -> None:
     assert "\n" not in line
 
 
-async def _integrity_error(tmp_path: Path) -> IntegrityError:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}")
+async def _integrity_error(tmp_path: Path, *, ours: bool = False) -> IntegrityError:
+    """A duplicate-key error whose SQL parameters are the person's words; `ours`: from the
+    engine Werkpad makes (which hides parameters), else from a plain SQLAlchemy engine."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"
+    engine = make_engine(url) if ours else create_async_engine(url)
     try:
         async with engine.begin() as conn:
             await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)"))
@@ -52,7 +56,13 @@ async def _integrity_error(tmp_path: Path) -> IntegrityError:
     raise AssertionError("no error")
 
 
+async def test_werkpads_engine_keeps_parameters_out_of_errors(tmp_path: Path) -> None:
+    exc = await _integrity_error(tmp_path, ours=True)
+    assert SECRET_WORDS not in str(exc) and "UNIQUE constraint failed" in str(exc)
+
+
 async def test_a_database_error_never_logs_what_the_person_wrote(tmp_path: Path) -> None:
+    # the formatters redact too, for an engine made elsewhere (a script, a library)
     exc = await _integrity_error(tmp_path)
     assert SECRET_WORDS in str(exc)  # what SQLAlchemy would print
     json_line = JsonFormatter().format(record("handling failed: %s", exc, exc=exc))
