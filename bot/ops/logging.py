@@ -90,4 +90,6 @@ def configure_logging(env: Mapping[str, str] | None = None) -> str:
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+        uvicorn_logger.disabled = False  # a logging config loaded earlier may have switched it off
+        uvicorn_logger.setLevel(logging.NOTSET)  # the root's level decides
     return fmt
