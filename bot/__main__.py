@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="all configured channels plus the web chat and console")
     sub.add_parser("web", help="only the web app (web chat and console)")
+    sub.add_parser("keygen", help="print a new key for WERKPAD_ENCRYPTION_KEY")
     shell = sub.add_parser("shell", help="chat in the terminal (stdin line by line when piped)")
     shell.add_argument("--user", default="local", help="the person's id in the shell channel")
     shell.add_argument("--lang", help="language hint, e.g. ar")
@@ -106,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot import cli
 
+    if args.command == "keygen":
+        from bot.db.crypto import new_key
+
+        print(new_key())
+        return 0
     if args.command == "run":
         return asyncio.run(cli.run(settings, web_only=False))
     if args.command == "web":

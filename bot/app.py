@@ -87,6 +87,9 @@ async def build_services(
     today: Callable[[], date] | None = None,
     places: Places | None = None,
 ) -> Services:
+    from bot.db import crypto
+
+    crypto.configure(settings.secrets.encryption_key)  # message text at rest
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     places = places if places is not None else load_places()

@@ -21,10 +21,17 @@ logger = logging.getLogger(__name__)
 async def purge_expired(
     sessions: async_sessionmaker[AsyncSession], *, days: int, now: datetime | None = None
 ) -> tuple[int, int]:
-    """Delete events older than `days`, and people not seen for `days`; returns the counts."""
+    """Delete events and coach messages older than `days`, tickets closed that long ago, and
+    people not seen for `days`; returns the counts of events and people."""
+    from bot.handoff.models import RelayMessage, Ticket
+
     cutoff = (now or utcnow()) - timedelta(days=days)
     async with sessions() as session, session.begin():
         events = await session.execute(delete(Event).where(Event.at < cutoff))
+        # what was said with a coach is a transcript too; closed tickets go with it
+        await session.execute(delete(RelayMessage).where(RelayMessage.at < cutoff))
+        await session.execute(delete(Ticket).where(Ticket.status == "closed",
+                                                   Ticket.closed_at < cutoff))
         people = await session.execute(delete(Person).where(Person.last_seen < cutoff))
     removed = (events.rowcount or 0, people.rowcount or 0)  # type: ignore[attr-defined]
     if any(removed):

@@ -158,6 +158,7 @@ class Secrets(_Section):
     database_url: str | None = None
     rasa_url: str | None = None
     web_secret_key: str | None = None
+    encryption_key: str | None = None  # message text encrypted at rest (bot/db/crypto.py)
 
 
 class Settings(_Section):
@@ -223,6 +224,7 @@ def _secrets_from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "database_url": get("DATABASE_URL"),
         "rasa_url": get("RASA_URL"),
         "web_secret_key": get("WEB_SECRET_KEY"),
+        "encryption_key": get("WERKPAD_ENCRYPTION_KEY"),
     }
     if base := get("TELEGRAM_API_BASE_URL"):
         values["telegram_api_base_url"] = base

@@ -14,9 +14,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.db.crypto import EncryptedText
 from bot.db.models import Base, BigId, utcnow
 
 OPEN = ("waiting", "claimed", "released")
@@ -80,9 +81,9 @@ class RelayMessage(Base):
     author: Mapped[str | None] = mapped_column(String(100))  # the coach's name, kept
     via: Mapped[str] = mapped_column(String(10))  # telegram | web | console | shell
     kind: Mapped[str] = mapped_column(String(16), default="text")  # text | photo | voice ...
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(EncryptedText, default="")  # encrypted when a key is set
     language: Mapped[str | None] = mapped_column(String(8))
-    translation: Mapped[str | None] = mapped_column(Text)
+    translation: Mapped[str | None] = mapped_column(EncryptedText)
     translated_to: Mapped[str | None] = mapped_column(String(8))
     machine_translated: Mapped[bool] = mapped_column(Boolean, default=False)
     # pending -> delivered | undelivered (blocked, or gave up); notes and stored-only: stored

@@ -391,3 +391,27 @@ async def test_tickets_waiting_too_long_are_pointed_out_once_per_period(chat: Ch
     relay._last_overdue_check = None
     saturday = SATURDAY + timedelta(days=7)
     assert await relay._overdue(saturday) == []  # nobody to tell on a day off
+
+
+async def test_retention_deletes_old_coach_messages_and_closed_tickets(chat: Chat) -> None:
+    from datetime import timedelta
+
+    from bot.privacy import purge_expired
+
+    dialogue = chat.dialogue
+    amina = await coach(dialogue)
+    await ask_for_coach(chat)
+    ticket = (await tickets(dialogue))[0]
+    coaches = Coaches(dialogue.s)
+    await coaches.claim(ticket.id, amina, via="console")
+    await coaches.reply(ticket.id, amina, "an old message", via="console")
+    await coaches.close(ticket.id, amina, via="console")
+    async with dialogue.s.sessions() as session, session.begin():
+        for row in (await session.scalars(select(RelayMessage))).all():
+            row.at = row.at - timedelta(days=200)
+        closed = await session.get(Ticket, ticket.id)
+        assert closed is not None and closed.closed_at is not None
+        closed.closed_at = closed.closed_at - timedelta(days=200)
+    await purge_expired(dialogue.s.sessions, days=180)
+    assert await messages(dialogue) == []
+    assert await tickets(dialogue) == []
