@@ -118,8 +118,10 @@ class Dialogue:
                 nlu_limit=self.s.settings.nlu.max_text_length,
             )
             await self.policy.run(turn)
-            for reply in turn.replies:  # what the shell's --json and the logs report
+            for reply in turn.replies:  # what the shell's --json, the logs and metrics report
                 reply.meta.setdefault("intent", turn.parse.intent.name if turn.parse else None)
+                if turn.meta.get("fallback"):
+                    reply.meta["fallback"] = True  # the bot did not understand this message
                 if reply.meta.get("flow") is None:
                     reply.meta["flow"], reply.meta["step"] = state.flow_id, state.step_id
             kick = bool(turn.meta.pop("handoff_kick", False))

@@ -13,7 +13,6 @@ import functools
 import logging
 import time
 import weakref
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -95,29 +94,15 @@ def instrument(dialogue: Dialogue) -> Metrics:
         metrics.handle_seconds.labels(channel=_label(msg.channel, CHANNELS)).observe(
             time.perf_counter() - started)
         metrics.count_message(msg, replies)
+        if any(reply.meta.get("fallback") for reply in replies):  # set by the dialogue
+            metrics.fallbacks.inc()
         return replies
 
     # An instance attribute: the channels look `dialogue.handle` up per message.
     dialogue.handle = handle  # type: ignore[method-assign]
     dialogue.s.nlu = MeasuredNLU(dialogue.s.nlu, metrics)
-    _count_fallbacks(dialogue, metrics)
     _installed[dialogue] = metrics
     return metrics
-
-
-def _count_fallbacks(dialogue: Dialogue, metrics: Metrics) -> None:
-    # The policy has no public hook for "did not understand"; its one fallback step is wrapped.
-    fallback: Callable[..., Awaitable[Any]] | None = getattr(dialogue.policy, "_fallback", None)
-    if fallback is None:
-        logger.warning("the dialogue policy has no _fallback step; fallbacks are not counted")
-        return
-
-    @functools.wraps(fallback)
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        metrics.fallbacks.inc()
-        return await fallback(*args, **kwargs)
-
-    dialogue.policy._fallback = counted  # type: ignore[method-assign]
 
 
 class MeasuredNLU:
