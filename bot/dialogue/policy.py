@@ -167,6 +167,8 @@ class Policy(ConsentDesk):
             await self._coach(turn)
         elif name == "coach_cancel":
             await desk.cancel(self.s, turn)
+            if desk.restore_flow(turn.state):  # back to where they were before the coach
+                await self.flows.resume(turn)
         elif name == "language":
             await self._language_picker(turn)
         elif name == "glossary":

@@ -415,3 +415,13 @@ async def test_retention_deletes_old_coach_messages_and_closed_tickets(chat: Cha
     await purge_expired(dialogue.s.sessions, days=180)
     assert await messages(dialogue) == []
     assert await tickets(dialogue) == []
+
+
+async def test_cancelling_the_request_goes_back_to_where_the_person_was(chat: Chat) -> None:
+    await chat.say("can i work?")
+    await chat.press("answer:yes")  # adult: now asked for the application date
+    asked = chat.last[-1].text
+    assert "On what date" in asked
+    await ask_for_coach(chat)
+    await chat.press("cmd:coach_cancel")
+    chat.expect("cancelled", asked)
