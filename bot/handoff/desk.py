@@ -14,7 +14,7 @@ relay worker (relay.py) translates and delivers them after the transaction commi
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,10 @@ BEFORE_COACH = "before_coach"
 # Slots that never go into a ticket's summary: coordinates point at where someone sleeps.
 NOT_IN_SUMMARY = frozenset({"location"})
 # Commands a person can still use while a coach owns the conversation.
-OWN_COMMANDS = frozenset({"cmd:forget", "cmd:forget_yes", "cmd:forget_no", "cmd:privacy"})
+OWN_COMMANDS = frozenset({"cmd:forget", "cmd:forget_yes", "cmd:forget_no", "cmd:privacy",
+                          "cmd:coach_cancel"})
+# How often a person waiting on a silent coach is told so, outside working hours.
+CLOSED_NOTICE_EVERY = timedelta(hours=12)
 
 
 async def open_ticket(session: AsyncSession, person_id: int) -> Ticket | None:
@@ -129,15 +132,25 @@ async def request(services: Services, turn: Turn, reason: str | None) -> None:
 
 
 async def cancel(services: Services, turn: Turn) -> None:
+    """The person no longer waits: a waiting request is closed; a conversation a coach owns
+    goes back to the bot (released: the coach can still read it and claim it again)."""
     ticket = await open_ticket(turn.session, turn.person.id)
+    key = "handoff.cancelled"
     if ticket is not None and ticket.status == "waiting":
         ticket.status, ticket.closed_at = "closed", utcnow()
         ticket.revision += 1
         await _bot_note(services, turn.session, ticket, "The person cancelled the request.")
         turn.meta["handoff_kick"] = True
+    elif ticket is not None and ticket.status == "claimed":
+        ticket.status = "released"
+        ticket.revision += 1
+        await _bot_note(services, turn.session, ticket,
+                        "The person went back to Werkpad (the coach had not answered).")
+        turn.meta["handoff_kick"] = True
+        key = "handoff.back_to_bot"
     r = services.renderer
     buttons = [Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]
-    turn.replies.append(await r.message(await r.ui("handoff.cancelled", turn.lang), turn.lang,
+    turn.replies.append(await r.message(await r.ui(key, turn.lang), turn.lang,
                                         buttons=buttons))
 
 
@@ -184,7 +197,58 @@ async def intercept(services: Services, turn: Turn) -> bool:
     ))
     turn.meta["handoff_kick"] = True
     turn.meta["relayed"] = ticket.id
+    if owned:
+        await _tell_if_coach_is_late(services, turn, ticket)
     return owned
+
+
+async def unanswered_since(session: AsyncSession, ticket_id: int) -> datetime | None:
+    """When the person's oldest message the coach has not answered yet was saved, if any."""
+    last_coach = await session.scalar(
+        select(RelayMessage.id).where(RelayMessage.ticket_id == ticket_id,
+                                      RelayMessage.sender == "coach")
+        .order_by(RelayMessage.id.desc()).limit(1))
+    query = select(RelayMessage.at).where(RelayMessage.ticket_id == ticket_id,
+                                          RelayMessage.sender == "person")
+    if last_coach is not None:
+        query = query.where(RelayMessage.id > last_coach)
+    return await session.scalar(query.order_by(RelayMessage.id).limit(1))
+
+
+async def _tell_if_coach_is_late(services: Services, turn: Turn, ticket: Ticket) -> None:
+    """A coach owns the conversation but has not answered for longer than the team promises
+    (or the team is off now): say so once in a while, and offer the way back to the bot."""
+    await turn.session.flush()
+    since = await unanswered_since(turn.session, ticket.id)
+    if since is None:
+        return
+    settings = services.settings
+    team = next((t for t in settings.handoff.teams if t.name == ticket.team),
+                settings.handoff.teams[0])
+    hours, now = Hours(team, settings.timezone), utcnow()
+    if ticket.claimed_at is not None:  # a coach cannot be late for what came before the claim
+        since = max(aware(since), aware(ticket.claimed_at))
+    if now - aware(since) < timedelta(minutes=team.reply_minutes):
+        return  # not long ago: give the coach time (also on a day off: they may be working)
+    told = turn.state.pending.get("coach_late_at")
+    told_at = datetime.fromisoformat(told) if isinstance(told, str) else None
+    r = services.renderer
+    if not hours.is_open(now):
+        if told_at is not None and now - told_at < CLOSED_NOTICE_EVERY:
+            return
+        key, params = await expectation_text(services, turn.session, ticket, turn.lang, now)
+        texts = [await r.ui(key, turn.lang, **params)]
+    elif hours.open_minutes_between(aware(since), now) >= team.reply_minutes:
+        if told_at is not None and now - told_at < timedelta(minutes=team.reply_minutes):
+            return
+        texts = [await r.ui("handoff.coach_late", turn.lang)]
+    else:
+        return
+    turn.state.pending = {**turn.state.pending, "coach_late_at": now.isoformat()}
+    buttons = [Button(await r.ui_text("button.back_to_bot", turn.lang), "cmd:coach_cancel")]
+    for index, rendered in enumerate(texts):
+        turn.replies.append(await r.message(
+            rendered, turn.lang, buttons=buttons if index == len(texts) - 1 else []))
 
 
 # -- coaches for a ticket ----------------------------------------------------------------------

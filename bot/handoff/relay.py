@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.languages import LANGUAGE_NAMES
 from bot.db.models import Person, utcnow
+from bot.handoff.desk import aware, unanswered_since
 from bot.handoff.hours import Hours
 from bot.handoff.models import MessageLink, RelayMessage, Ticket, TopicCleanup
 from bot.language.detect import detect_language
@@ -420,26 +421,36 @@ class Relay:
         teams = {team.name: team for team in settings.handoff.teams}
         flagged: list[int] = []
         async with self.s.sessions() as session, session.begin():
-            waiting = (await session.scalars(
-                select(Ticket).where(Ticket.status == "waiting"))).all()
-            for ticket in waiting:
+            open_tickets = (await session.scalars(
+                select(Ticket).where(Ticket.status.in_(("waiting", "claimed"))))).all()
+            for ticket in open_tickets:
                 team = teams.get(ticket.team) or settings.handoff.teams[0]
                 hours = Hours(team, settings.timezone)
                 if not hours.is_open(now):
                     continue
-                waited = hours.open_minutes_between(ticket.requested_at, now)
+                since = ticket.requested_at
+                if ticket.status == "claimed":  # a coach has it: is the person left waiting?
+                    unanswered = await unanswered_since(session, ticket.id)
+                    if unanswered is None:
+                        continue
+                    since = aware(unanswered)
+                waited = hours.open_minutes_between(since, now)
                 last = ticket.overdue_noticed_at
                 if waited < team.reply_minutes or (
                         last is not None and now - last < timedelta(minutes=team.reply_minutes)):
                     continue
                 ticket.overdue_noticed_at = now
                 flagged.append(ticket.id)
-                if self.telegram is not None:
-                    await self.telegram.post(
-                        f"⏰ Ticket #{ticket.id} ({ticket.language}, "
-                        f"{html.escape(ticket.region or 'region unknown')}) has waited "
-                        f"{waited} working minutes. Who can take it?",
-                        thread_id=ticket.topic_thread_id)
+                if self.telegram is None:
+                    continue
+                if ticket.status == "claimed":
+                    text = (f"⏰ Ticket #{ticket.id}: the person has waited {waited} working "
+                            f"minutes for an answer from {html.escape(ticket.coach_name or '?')}.")
+                else:
+                    text = (f"⏰ Ticket #{ticket.id} ({ticket.language}, "
+                            f"{html.escape(ticket.region or 'region unknown')}) has waited "
+                            f"{waited} working minutes. Who can take it?")
+                await self.telegram.post(text, thread_id=ticket.topic_thread_id)
         return flagged
 
 

@@ -425,3 +425,49 @@ async def test_cancelling_the_request_goes_back_to_where_the_person_was(chat: Ch
     await ask_for_coach(chat)
     await chat.press("cmd:coach_cancel")
     chat.expect("cancelled", asked)
+
+
+async def test_a_silent_coach_is_pointed_out_and_the_person_can_go_back_to_the_bot(
+        chat: Chat, monkeypatch: Any) -> None:
+    from datetime import timedelta
+
+    dialogue = chat.dialogue
+    amina = await coach(dialogue)
+    await ask_for_coach(chat)
+    ticket = (await tickets(dialogue))[0]
+    await Coaches(dialogue.s).claim(ticket.id, amina, via="console")
+    async with dialogue.s.sessions() as session, session.begin():
+        claimed = await session.get(Ticket, ticket.id)
+        assert claimed is not None
+        claimed.claimed_at = WEDNESDAY_NOON - timedelta(minutes=1)
+    monkeypatch.setattr("bot.handoff.desk.utcnow", lambda: WEDNESDAY_NOON)
+    assert await chat.say("hello, are you there?") == []  # the coach just claimed: no notice
+    async with dialogue.s.sessions() as session, session.begin():
+        for row in (await session.scalars(select(RelayMessage).where(
+                RelayMessage.sender == "person"))).all():
+            row.at = WEDNESDAY_NOON
+    later = WEDNESDAY_NOON + timedelta(minutes=61)  # past the team's reply_minutes (60)
+    monkeypatch.setattr("bot.handoff.desk.utcnow", lambda: later)
+    await chat.say("hello?")
+    chat.expect("has not answered yet")
+    assert chat.buttons == ["cmd:coach_cancel"]
+    assert await chat.say("still there?") == []  # told once per period, not every message
+    # the coaches hear of it too
+    assert await Relay(dialogue.s)._overdue(later) == [ticket.id]
+    await chat.payload("cmd:coach_cancel")  # the button under the notice
+    chat.expect("back with Werkpad")
+    assert (await tickets(dialogue))[0].status == "released"
+    assert await chat.say("hello") != []  # the bot answers again
+
+
+async def test_outside_working_hours_a_waiting_person_hears_when_coaches_start(
+        chat: Chat, monkeypatch: Any) -> None:
+    dialogue = chat.dialogue
+    amina = await coach(dialogue)
+    await ask_for_coach(chat)
+    ticket = (await tickets(dialogue))[0]
+    await Coaches(dialogue.s).claim(ticket.id, amina, via="console")
+    monkeypatch.setattr("bot.handoff.desk.utcnow", lambda: SATURDAY)
+    await chat.say("are you there?")
+    chat.expect("not working right now", "December 7, 2026")
+    assert chat.buttons == ["cmd:coach_cancel"]
