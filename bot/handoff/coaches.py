@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import repositories as repo
 from bot.db.models import Person, utcnow
-from bot.handoff.desk import restore_flow
+from bot.handoff.desk import history_note, restore_flow
 from bot.handoff.models import OPEN, MessageLink, RelayMessage, Ticket
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class Coaches:
                 raise HandoffRefused(f"ticket #{ticket_id} is {ticket.status}"
                                      + (f" by {who}" if ticket.status == "claimed" else ""))
             await session.refresh(ticket)
-            await self._note(session, ticket, coach, f"Claimed by {coach.name} ({via}).")
+            history_note(session, ticket, f"Claimed by {coach.name} ({via}).", coach_id=coach.id)
             await self._notice(session, ticket, "handoff.claimed", name=coach.name)
         self.s.handoff_wakeup.set()
         return Done(ticket)
@@ -157,7 +157,8 @@ class Coaches:
             resumed = restore_flow(state)
             state.revision += 1
             ticket.status, ticket.revision = "released", ticket.revision + 1
-            await self._note(session, ticket, coach, f"Handed back to Werkpad by {coach.name}.")
+            history_note(session, ticket, f"Handed back to Werkpad by {coach.name}.",
+                         coach_id=coach.id)
             buttons = [["button.continue", "cmd:continue"]] if resumed else []
             await self._notice(session, ticket, "handoff.released",
                                buttons=[*buttons, ["button.menu", "cmd:menu"]])
@@ -178,7 +179,7 @@ class Coaches:
             restore_flow(state)
             ticket.status, ticket.closed_at = "closed", utcnow()
             ticket.revision += 1
-            await self._note(session, ticket, coach, f"Closed by {coach.name} ({via}).")
+            history_note(session, ticket, f"Closed by {coach.name} ({via}).", coach_id=coach.id)
             if was_with_coach or ticket.claimed_at is not None:
                 await self._notice(session, ticket, "handoff.closed",
                                    buttons=[["button.menu", "cmd:menu"]])
@@ -209,12 +210,6 @@ class Coaches:
             MessageLink.chat_id == chat_id, MessageLink.telegram_message_id == telegram_id)
             .limit(1))
         return found.first()
-
-    async def _note(self, session: AsyncSession, ticket: Ticket, coach: User,
-                    text: str) -> None:
-        session.add(RelayMessage(ticket_id=ticket.id, person_id=ticket.person_id,
-                                 sender="note", coach_id=coach.id, author="Werkpad",
-                                 via="core", text=text, status="stored"))
 
     async def _notice(self, session: AsyncSession, ticket: Ticket, key: str, *,
                       buttons: list[list[str]] | None = None, **params: object) -> None:

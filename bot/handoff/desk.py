@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ConversationState, Event, utcnow
 from bot.dialogue.render import format_day
-from bot.handoff.hours import Hours, team_for
+from bot.handoff.hours import Hours, team_for, team_named
 from bot.handoff.models import OPEN, RelayMessage, Ticket, TopicCleanup
 from bot.messages import Button, OutgoingMessage
 
@@ -122,8 +122,8 @@ async def request(services: Services, turn: Turn, reason: str | None) -> None:
     await session.flush()
     turn.meta["handoff"] = {"ticket": ticket.id, "reason": ticket.reason}
     turn.meta["handoff_kick"] = True
-    await _bot_note(services, session, ticket, f"Requested ({ticket.reason}, via "
-                    f"{person.channel}, language {turn.lang}).")
+    history_note(session, ticket, f"Requested ({ticket.reason}, via "
+                 f"{person.channel}, language {turn.lang}).")
     r_buttons = [Button(await r.ui_text("button.cancel_request", turn.lang), "cmd:coach_cancel"),
                  Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]
     turn.replies.append(await r.message(await r.ui("handoff.requested", turn.lang), turn.lang))
@@ -139,13 +139,13 @@ async def cancel(services: Services, turn: Turn) -> None:
     if ticket is not None and ticket.status == "waiting":
         ticket.status, ticket.closed_at = "closed", utcnow()
         ticket.revision += 1
-        await _bot_note(services, turn.session, ticket, "The person cancelled the request.")
+        history_note(turn.session, ticket, "The person cancelled the request.")
         turn.meta["handoff_kick"] = True
     elif ticket is not None and ticket.status == "claimed":
         ticket.status = "released"
         ticket.revision += 1
-        await _bot_note(services, turn.session, ticket,
-                        "The person went back to Werkpad (the coach had not answered).")
+        history_note(turn.session, ticket,
+                     "The person went back to Werkpad (the coach had not answered).")
         turn.meta["handoff_kick"] = True
         key = "handoff.back_to_bot"
     r = services.renderer
@@ -223,8 +223,7 @@ async def _tell_if_coach_is_late(services: Services, turn: Turn, ticket: Ticket)
     if since is None:
         return
     settings = services.settings
-    team = next((t for t in settings.handoff.teams if t.name == ticket.team),
-                settings.handoff.teams[0])
+    team = team_named(settings.handoff.teams, ticket.team)
     hours, now = Hours(team, settings.timezone), utcnow()
     if ticket.claimed_at is not None:  # a coach cannot be late for what came before the claim
         since = max(aware(since), aware(ticket.claimed_at))
@@ -290,8 +289,7 @@ async def expectation_text(services: Services, session: AsyncSession, ticket: Ti
                            lang: str, now: datetime) -> tuple[str, dict[str, object]]:
     """The UI key and parameters that honestly say when a coach can answer."""
     settings = services.settings
-    team = next((t for t in settings.handoff.teams if t.name == ticket.team),
-                settings.handoff.teams[0])
+    team = team_named(settings.handoff.teams, ticket.team)
     hours = Hours(team, settings.timezone)
     if not await _any_coach(session):
         return "handoff.expect.unknown", {}
@@ -320,11 +318,13 @@ async def _any_coach(session: AsyncSession) -> bool:
     return found.first() is not None
 
 
-async def _bot_note(services: Services, session: AsyncSession, ticket: Ticket,
-                    text: str) -> None:
-    """A line in the ticket's history for coaches (never sent to the person)."""
+def history_note(session: AsyncSession, ticket: Ticket, text: str, *,
+                 coach_id: int | None = None) -> None:
+    """A line by Werkpad in the ticket's history for coaches (never sent to the person);
+    `coach_id`: the coach whose action it records."""
     session.add(RelayMessage(ticket_id=ticket.id, person_id=ticket.person_id, sender="note",
-                             author="Werkpad", via="core", text=text, status="stored"))
+                             coach_id=coach_id, author="Werkpad", via="core", text=text,
+                             status="stored"))
 
 
 # -- summary -----------------------------------------------------------------------------------

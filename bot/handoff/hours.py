@@ -67,6 +67,11 @@ def _clock(text: str) -> time | None:
     return None if hour == 24 else time(hour, minute)
 
 
+def team_named(teams: Sequence[TeamSettings], name: str) -> TeamSettings:
+    """The team a ticket was given; the first team if that name is gone from the config."""
+    return next((team for team in teams if team.name == name), teams[0])
+
+
 def team_for(teams: Sequence[TeamSettings], region: str | None) -> TeamSettings:
     """The team covering the region; else a team covering all regions; else the first."""
     if region:

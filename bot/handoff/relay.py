@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.languages import LANGUAGE_NAMES
 from bot.db.models import Person, utcnow
 from bot.handoff.desk import aware, unanswered_since
-from bot.handoff.hours import Hours
+from bot.handoff.hours import Hours, team_named
 from bot.handoff.models import MessageLink, RelayMessage, Ticket, TopicCleanup
 from bot.language.detect import detect_language
 from bot.messages import Button, OutgoingMessage
@@ -418,13 +418,12 @@ class Relay:
             return []
         self._last_overdue_check = now
         settings = self.s.settings
-        teams = {team.name: team for team in settings.handoff.teams}
         flagged: list[int] = []
         async with self.s.sessions() as session, session.begin():
             open_tickets = (await session.scalars(
                 select(Ticket).where(Ticket.status.in_(("waiting", "claimed"))))).all()
             for ticket in open_tickets:
-                team = teams.get(ticket.team) or settings.handoff.teams[0]
+                team = team_named(settings.handoff.teams, ticket.team)
                 hours = Hours(team, settings.timezone)
                 if not hours.is_open(now):
                     continue

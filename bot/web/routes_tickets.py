@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from bot.db.models import utcnow
 from bot.handoff.coaches import Coaches, HandoffRefused
 from bot.handoff.desk import coach_matches
-from bot.handoff.hours import Hours
+from bot.handoff.hours import Hours, team_named
 from bot.handoff.models import OPEN, RelayMessage, Ticket
 from bot.web.accounts import audit
 from bot.web.console import PAGE_HEADERS, render
@@ -35,8 +35,7 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
     settings = console.settings
 
     def waited_minutes(ticket: Ticket, now: datetime) -> tuple[int, bool]:
-        team = next((t for t in settings.handoff.teams if t.name == ticket.team),
-                    settings.handoff.teams[0])
+        team = team_named(settings.handoff.teams, ticket.team)
         minutes = Hours(team, settings.timezone).open_minutes_between(ticket.requested_at, now)
         return minutes, minutes >= team.reply_minutes
 

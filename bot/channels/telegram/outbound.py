@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from telegram.error import NetworkError
+
 from bot.channels.telegram import formatting
 from bot.channels.telegram.sender import TelegramSender
 from bot.db.models import Person
@@ -17,13 +19,18 @@ class TelegramOutbound:
         return (await self.send_parts(int(person.external_id), replies))[0]
 
     async def send_parts(
-        self, chat_id: int, replies: list[OutgoingMessage]
+        self, chat_id: int, replies: list[OutgoingMessage], *, reply_to: int | None = None
     ) -> tuple[Outcome, list[int]]:
-        """Send every part of every reply; the outcome and the Telegram message ids."""
+        """Send every part of every reply (each reply's first part answering `reply_to`);
+        the outcome and the Telegram message ids. A network that stays down is "failed"."""
         ids: list[int] = []
         for reply in replies:
-            for part in formatting.render(reply):
-                sent = await self.sender.deliver(chat_id, part)
+            for index, part in enumerate(formatting.render(reply)):
+                try:
+                    sent = await self.sender.deliver(
+                        chat_id, part, reply_to=reply_to if index == 0 else None)
+                except NetworkError:
+                    return "failed", ids
                 if sent.outcome == "blocked":
                     return "blocked", ids
                 if sent.outcome != "sent":

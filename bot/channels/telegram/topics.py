@@ -13,6 +13,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.channels.telegram import formatting
 from bot.channels.telegram.formatting import Part
+from bot.channels.telegram.outbound import TelegramOutbound
 from bot.channels.telegram.sender import NO_PREVIEW, TelegramSender
 from bot.channels.telegram.sender import keyboard as sender_keyboard
 from bot.handoff.relay import Posted
@@ -81,18 +82,6 @@ class CoachGroup:
 
     async def to_person(self, chat_id: int, replies: list[OutgoingMessage], *,
                         reply_to: int | None = None) -> Posted:
-        ids: list[int] = []
-        for reply in replies:
-            for index, part in enumerate(formatting.render(reply)):
-                try:
-                    sent = await self.sender.deliver(
-                        chat_id, part, reply_to=reply_to if index == 0 else None)
-                except NetworkError:
-                    return Posted("failed", ids)
-                if sent.outcome == "blocked":
-                    return Posted("blocked", ids)
-                if sent.outcome != "sent":
-                    return Posted("failed", ids)
-                if sent.message_id is not None:
-                    ids.append(sent.message_id)
-        return Posted("sent", ids)
+        outcome, ids = await TelegramOutbound(self.sender).send_parts(
+            chat_id, replies, reply_to=reply_to)
+        return Posted(outcome, ids)
