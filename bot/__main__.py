@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     export = content_sub.add_parser("export")
     export.add_argument("--out", type=Path, help="folder to write to (default: content.dir)")
     content_sub.add_parser("diagrams", help="write docs/diagrams/<flow>.md (Mermaid)")
+    content_sub.add_parser("stale", help="rules, figures and sources past their review or "
+                                         "planned date, newest risk first")
 
     users = sub.add_parser("users", help="console users (admins and coaches)").add_subparsers(
         dest="users_command", required=True)

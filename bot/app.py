@@ -142,9 +142,10 @@ def build_web_app(
         start_payload="cmd:menu",
     ))
     from bot.channels.web.employer import build_employer_router
+    from bot.flows.engine import values_of
 
     app.include_router(build_employer_router(
-        rules_as_of=lambda: dialogue.s.content.bundle.rules_as_of()))
+        values=lambda: values_of(dialogue.s.content.bundle, dialogue.s.today())))
 
     services = dialogue.s
     console = build_console(

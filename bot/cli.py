@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import WerkpadError
 from bot.settings import Settings
@@ -55,6 +55,8 @@ def content_command(settings: Settings, command: str, out: Path | None) -> int:
         return asyncio.run(store.import_directory(content_dir, settings))
     if command == "export":
         return asyncio.run(store.export_directory(out or content_dir, settings))
+    if command == "stale":
+        return asyncio.run(stale_command(settings))
     if command == "diagrams":
         from bot.flows.diagram import write_diagrams
 
@@ -65,6 +67,42 @@ def content_command(settings: Settings, command: str, out: Path | None) -> int:
         print(f"wrote {len(list(written))} diagram(s) to docs/diagrams/")
         return 0
     raise AssertionError(command)
+
+
+async def stale_command(settings: Settings) -> int:
+    """Print every rule, figure and source past its review or planned date, newest first,
+    for the content the bot runs on (the database's; the files' when it has none)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.app import make_clock
+    from bot.content.glossary import glossary_of
+    from bot.content.stale import format_items, stale_items
+    from bot.content.store import database_files, read_directory, validate
+    from bot.db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            files = await database_files(session)
+    except (SQLAlchemyError, OSError) as exc:  # no database yet: the files would be published
+        logger.info("content stale reads the files: %s", exc.__class__.__name__)
+        files = {}
+    finally:
+        await engine.dispose()
+    where = "the published content"
+    if not files:
+        files, where = read_directory(settings.path(settings.content.dir)), "the content files"
+    bundle, _issues = validate(files, settings)
+    glossary, _ = glossary_of({f.path: t for f, t in files.items()}, bundle.answers,
+                              settings.languages.required)
+    today = make_clock(settings)()
+    items = stale_items(bundle, today, glossary_sources(glossary))
+    print(f"{where}: {format_items(items, today)}")
+    return 0
+
+
+def glossary_sources(glossary: Any) -> list[tuple[str, Any]]:
+    return [(f"glossary {term.id}", source) for term in glossary.terms for source in term.sources]
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -279,5 +317,7 @@ def _rule_line(row: RuleRow) -> str:
             f"{row.valid_to.isoformat() if row.valid_to else '…'}")
     used = f" used by {', '.join(row.used_by)}" if row.used_by else ""
     unit = f" {row.unit}" if row.unit else ""
-    sources = "; ".join(f"{url} (checked {checked})" for _t, url, checked in row.sources)
+    sources = "; ".join(
+        f"{url} (verified {verified.isoformat()[:7] if verified else 'never'})"
+        for _t, url, verified in row.sources)
     return f"{row.id:<30} {row.status:<9} {row.value}{unit:<8} {span}{used}\n    {sources}"

@@ -2,13 +2,16 @@
 stored with the reply (the Telegram update ledger keeps only the key).
 
     employer_attachments()                  # the employer's page as PDF, Dutch and English
-    attachment_bytes("employer:nl", bundle)  # the PDF, with the rules' "as of" date
+    attachment_bytes("employer:nl", bundle)  # the PDF, with today's rule values
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.content.employer import LANGUAGES, employer_pdf, employer_pdf_filename
 from bot.errors import ContentError
+from bot.flows.engine import values_of
 from bot.flows.model import ContentBundle
 from bot.messages import Attachment
 
@@ -21,9 +24,9 @@ def employer_attachments() -> tuple[Attachment, ...]:
                  for lang in LANGUAGES)
 
 
-def attachment_bytes(key: str, bundle: ContentBundle) -> bytes:
+def attachment_bytes(key: str, bundle: ContentBundle, today: date | None = None) -> bytes:
     """The file for `key`; ContentError for a key this version does not know."""
     kind, _, lang = key.partition(":")
     if kind == EMPLOYER and lang in LANGUAGES:
-        return employer_pdf(lang, rules_as_of=bundle.rules_as_of())
+        return employer_pdf(lang, values=values_of(bundle, today or date.today()))
     raise ContentError(f"unknown attachment {key!r}")

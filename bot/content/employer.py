@@ -2,17 +2,22 @@
 
 The words live in flows/employer.yml (Dutch, the main text, and English): a `title`, a `body`
 of blocks (each exactly one of `heading`, `paragraph`, `bullets`), `labels`, `sources` and a
-`footer`. Every text is `{nl: ..., en: ...}`; the only placeholder is `{rules_as_of}`.
+`footer`. Every text is `{nl: ..., en: ...}`. Placeholders: `{rules_as_of}` (the month the
+rules were last verified) and `{rule_id}`, the value of a rule in flows/rules.yml, so that the
+page never states a rule value of its own (`rules enact` changes the page too).
 
     page = load_employer_page()                      # ContentError naming file:line if broken
-    employer_text("nl", page=page, rules_as_of=d)    # plain text for the chat (< 4,000 chars)
-    employer_pdf("en", page=page, rules_as_of=d)     # a one-page A4 PDF
+    employer_text("nl", page=page, values=lookup)    # plain text for the chat (< 4,000 chars)
+    employer_pdf("en", page=page, values=lookup)     # a one-page A4 PDF
+
+`values(name)` gives a placeholder's value (the bot passes its content bundle's rules of
+today); without it the page's own sources give `{rules_as_of}` and flows/rules.yml the rules.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,7 +28,8 @@ from babel.dates import format_date
 from bot.content.pdf import Block, Bullets, Heading, Paragraph, Title, render_pdf
 from bot.errors import ContentError
 from bot.flows.issues import ContentIssue
-from bot.flows.schema import ISO_DATE, schema_issues
+from bot.flows.render import MonthYear, format_month, format_value
+from bot.flows.schema import DAY_OR_MONTH, ISO_DATE, schema_issues
 from bot.flows.yamlio import read_yaml
 from bot.settings import ROOT
 
@@ -33,6 +39,8 @@ DEFAULT_PATH = ROOT / "flows" / "employer.yml"
 MAX_CHAT_CHARS = 4000  # Telegram's limit is 4,096; leave room for the channel's own marks
 PDF_FILENAMES: Mapping[PageLanguage, str] = {"nl": "werkgever-twv.pdf", "en": "employer-twv.pdf"}
 PLACEHOLDER = "{rules_as_of}"
+_NAME = re.compile(r"\{([^{}]*)\}")
+Values = Callable[[str], Any]
 
 _TEXT: dict[str, Any] = {
     "type": "object",
@@ -55,16 +63,19 @@ SCHEMA: dict[str, Any] = {
                            "bullets": {"type": "array", "minItems": 1, "items": _TEXT}},
             "errorMessage": "a block is exactly one of heading, paragraph or bullets",
         }},
-        "labels": {"type": "object", "required": ["sources", "checked"],
+        # `as_of` says how current the sources are: "Stand van de informatie: {date}"
+        "labels": {"type": "object", "required": ["sources", "as_of", "copies"],
                    "additionalProperties": False,
-                   "properties": {"sources": _TEXT, "checked": _TEXT}},
+                   "properties": {"sources": _TEXT, "as_of": _TEXT, "copies": _TEXT}},
         "sources": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["title", "url", "checked"],
+            "type": "object", "required": ["title", "url", "verified"],
             "additionalProperties": False,
             "properties": {
                 "title": {"type": "string", "minLength": 1},
                 "url": {"type": "string", "pattern": r"^https?://\S+$"},
-                "checked": {"type": "string", "pattern": ISO_DATE},
+                "verified": {"type": "string", "pattern": DAY_OR_MONTH},
+                "seen": {"enum": ["copy", "live"]},
+                "review_by": {"type": "string", "pattern": ISO_DATE},
                 "note": {"type": "string"},
             },
         }},
@@ -77,7 +88,8 @@ SCHEMA: dict[str, Any] = {
 class PageSource:
     title: str
     url: str
-    checked: date
+    verified: date  # when someone compared the page with this source (first of the month)
+    seen: str = "copy"
 
 
 @dataclass(frozen=True)
@@ -90,8 +102,9 @@ class EmployerPage:
     sources: tuple[PageSource, ...]
     footer: Mapping[str, str]
 
-    def newest_check(self) -> date:
-        return max(source.checked for source in self.sources)
+    def as_of(self) -> date:
+        """The oldest verification among the sources: the page is as current as that."""
+        return min(source.verified for source in self.sources).replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -102,7 +115,7 @@ class RenderedPage:
     title: str
     blocks: tuple[Heading | Paragraph | Bullets, ...]
     sources_label: str
-    sources: tuple[tuple[str, str, str], ...]  # (title, url, "checked <date>" or "")
+    sources: tuple[tuple[str, str, str], ...]  # (title, url, "" : the date is in the label)
     footer: str
 
 
@@ -125,10 +138,24 @@ def _line(text: Mapping[str, str], key: str) -> int:
     return int(key_lines.get(key, getattr(text, "line", 1)))
 
 
+def rule_ids(path: Path = DEFAULT_PATH.parent / "rules.yml") -> frozenset[str]:
+    """The ids of the rules in rules.yml beside the page (placeholders the page may use)."""
+    from bot.flows.loader import load_rules_text
+
+    try:
+        rules, _issues = load_rules_text(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(rule.id for rule in rules)
+
+
 def read_employer_page(
-    yaml_text: str, filename: str = "flows/employer.yml"
+    yaml_text: str, filename: str = "flows/employer.yml",
+    names: Collection[str] | None = None,
 ) -> tuple[EmployerPage | None, list[ContentIssue]]:
-    """Parse and check the page; problems come back as issues, never as exceptions."""
+    """Parse and check the page; problems come back as issues, never as exceptions.
+    `names` are the rule ids a placeholder may name (default: flows/rules.yml's)."""
+    allowed = {"rules_as_of", *(rule_ids() if names is None else names)}
     data, issues = read_yaml(yaml_text, filename)
     if data is None:
         return None, issues or [ContentIssue(filename, 1, None, None, "the file is empty",
@@ -142,21 +169,23 @@ def read_employer_page(
         return None, issues
     for text in _texts(data):
         for lang, value in text.items():
-            for name in set(re.findall(r"\{[^{}]*\}", value)) - {PLACEHOLDER}:
+            for name in sorted(set(_NAME.findall(value)) - allowed):
                 issues.append(ContentIssue(
                     filename, _line(text, lang), None, None,
-                    f"unknown placeholder {name} in {lang!r}",
-                    f"only {PLACEHOLDER} is filled in; write the value itself",
+                    f"unknown placeholder {{{name}}} in {lang!r}",
+                    f"use {PLACEHOLDER} or a rule id from rules.yml ({{work_wait_months}})",
                 ))
     sources = []
     for i, raw in enumerate(data["sources"]):
+        written = raw["verified"]
         try:
-            checked = date.fromisoformat(raw["checked"])
-            sources.append(PageSource(raw["title"], raw["url"], checked))
+            verified = date.fromisoformat(written if len(written) > 7 else f"{written}-01")
+            sources.append(PageSource(raw["title"], raw["url"], verified,
+                                      raw.get("seen", "copy")))
         except ValueError:
             issues.append(ContentIssue(filename, data["sources"].item_lines[i], None, None,
-                                       f"checked {raw['checked']!r} is not a real date",
-                                       "write the date as YYYY-MM-DD"))
+                                       f"verified {written!r} is not a real date",
+                                       "write the date as YYYY-MM or YYYY-MM-DD"))
     if issues:
         return None, issues
     page = EmployerPage(
@@ -170,7 +199,7 @@ def read_employer_page(
         footer=dict(data["footer"]),
     )
     for lang in LANGUAGES:
-        length = len(employer_text(lang, page=page))
+        length = len(employer_text(lang, page=page, values=_longest_values))
         if length > MAX_CHAT_CHARS:
             issues.append(ContentIssue(
                 filename, 1, None, None,
@@ -200,16 +229,43 @@ def format_day(day: date, lang: PageLanguage) -> str:
     return format_date(day, format="d MMMM y", locale=lang)
 
 
+def _longest_values(name: str) -> Any:
+    """Stand-in values for the length check: a long month name and a wide number."""
+    return MonthYear(2026, 9, 1) if name == "rules_as_of" else 99.99
+
+
+def file_values(page: EmployerPage, today: date | None = None) -> Values:
+    """Placeholder values without a running bot: flows/rules.yml of today."""
+    from bot.flows.loader import load_rules_text
+    from bot.flows.model import ContentBundle
+
+    path = DEFAULT_PATH.parent / "rules.yml"
+    rules, _ = load_rules_text(path.read_text(encoding="utf-8"), str(path))
+    bundle, day = ContentBundle(rules=rules), today or date.today()
+
+    def lookup(name: str) -> Any:
+        if name == "rules_as_of":
+            as_of = page.as_of()
+            return MonthYear(as_of.year, as_of.month, 1)
+        value = bundle.text_value(name, day)
+        if value is None:
+            raise ContentError(f"the employer's page names {{{name}}}, which no rule in "
+                               "rules.yml has a value for today")
+        return value
+
+    return lookup
+
+
 def render_page(
-    lang: str, *, page: EmployerPage | None = None, rules_as_of: date | None = None
+    lang: str, *, page: EmployerPage | None = None, values: Values | None = None
 ) -> RenderedPage:
-    """The page in `lang` (nl unless English is asked) with the rules date filled in."""
+    """The page in `lang` (nl unless English is asked) with its placeholders filled in."""
     page = page or load_employer_page()
     code = page_language(lang)
-    as_of = format_day(rules_as_of or page.newest_check(), code)
+    lookup = values or file_values(page)
 
     def fill(text: Mapping[str, str]) -> str:
-        return text[code].replace(PLACEHOLDER, as_of)
+        return _NAME.sub(lambda m: format_value(lookup(m[1]), code), text[code])
 
     blocks: list[Heading | Paragraph | Bullets] = []
     for kind, texts in page.body:
@@ -219,29 +275,26 @@ def render_page(
             blocks.append(Paragraph(fill(texts[0])))
         else:
             blocks.append(Bullets(tuple(fill(t) for t in texts)))
-    checked = fill(page.labels["checked"])
-    days = {source.checked for source in page.sources}
-    label = fill(page.labels["sources"])
-    if len(days) == 1:  # the usual case: say the date once, not after every source
-        label += f" ({checked} {format_day(days.pop(), code)})"
+    label = f"{fill(page.labels['sources'])} ({fill(page.labels['as_of'])} " \
+            f"{format_month(page.as_of(), code)}"
+    if any(source.seen != "live" for source in page.sources):
+        label += f", {fill(page.labels['copies'])}"
+    label += ")"
     return RenderedPage(
         lang=code,
         title=fill(page.title),
         blocks=tuple(blocks),
         sources_label=label,
-        sources=tuple(
-            (s.title, s.url, "" if len(days) <= 1 else f"{checked} {format_day(s.checked, code)}")
-            for s in page.sources
-        ),
+        sources=tuple((s.title, s.url, "") for s in page.sources),
         footer=fill(page.footer),
     )
 
 
 def employer_text(
-    lang: str, *, page: EmployerPage | None = None, rules_as_of: date | None = None
+    lang: str, *, page: EmployerPage | None = None, values: Values | None = None
 ) -> str:
     """The page as plain text for one chat message (the channel escapes and formats it)."""
-    rendered = render_page(lang, page=page, rules_as_of=rules_as_of)
+    rendered = render_page(lang, page=page, values=values)
     parts = [f"{rendered.title.upper()}\n"]
     for block in rendered.blocks:
         if isinstance(block, Heading):
@@ -258,10 +311,10 @@ def employer_text(
 
 
 def employer_pdf(
-    lang: str, *, page: EmployerPage | None = None, rules_as_of: date | None = None
+    lang: str, *, page: EmployerPage | None = None, values: Values | None = None
 ) -> bytes:
     """The page as a one-page A4 PDF to send in the chat or download."""
-    rendered = render_page(lang, page=page, rules_as_of=rules_as_of)
+    rendered = render_page(lang, page=page, values=values)
     blocks: list[Block] = [Title(rendered.title), *rendered.blocks,
                            Heading(rendered.sources_label)]
     blocks.append(Bullets(tuple(f"{_source_title(title, checked)}\n{url}"

@@ -1,5 +1,5 @@
 """The glossary: Dutch terms the bot keeps in Dutch (TWV, BSN, COA, ...) with a one-line plain
-explanation in every language, each with its source and the date it was checked.
+explanation in every language, each with its source and the date it was verified.
 
 The words live in flows/glossary.yml, published and versioned with the rest of the content
 (bot/content/store.py). A person reaches a line by asking for a term in a question form the
@@ -164,9 +164,9 @@ def check_glossary(
             add(term.line, term.id, f"text has no translation for {', '.join(missing)}",
                 "add it (a translation not checked by a native speaker goes in unreviewed)")
         for source in term.sources:
-            if source.checked is None:
-                add(term.line, term.id, f"source {source.url} has no checked date",
-                    "add checked: YYYY-MM-DD")
+            if source.verified is None:
+                add(term.line, term.id, f"source {source.url} has no verified date",
+                    "add verified: YYYY-MM (when someone compared the text with the page)")
         if term.answer and term.answer not in answers and term.answer.split("/")[0] not in answers:
             add(term.line, term.id, f"answer {term.answer!r} does not exist",
                 "name an answer from flows/answers/, or leave answer out")

@@ -48,7 +48,7 @@ class RulesEditError(ContentError):
 
 @dataclass(frozen=True)
 class NewSource:
-    """Where the admin saw that the rule became law (kept with the rule, checked today)."""
+    """Where the admin saw that the rule became law (kept with the rule, verified today)."""
 
     url: str
     title: str | None = None
@@ -65,7 +65,7 @@ class RuleRow:
     valid_from: date | None
     valid_to: date | None
     summary: str
-    sources: tuple[tuple[str, str, date | None], ...]  # title, url, checked
+    sources: tuple[tuple[str, str, date | None], ...]  # title, url, verified
     line: int
     used_by: tuple[str, ...]  # flows whose expressions read rule('id')
 
@@ -108,7 +108,7 @@ def list_rules(text: str, bundle: ContentBundle | None = None) -> list[RuleRow]:
         RuleRow(
             rule.id, rule.status, rule.value, rule.unit, rule.valid_from, rule.valid_to,
             rule.summary.get("en")[0] if rule.summary else "",
-            tuple((s.title or s.url, s.url, s.checked) for s in rule.sources),
+            tuple((s.title or s.url, s.url, s.verified) for s in rule.sources),
             rule.line, used.get(rule.id, ()),
         )
         for rule in rules
@@ -160,8 +160,9 @@ def enact(
             edits.append((index, "valid_to", (start - timedelta(days=1)).isoformat()))
     added = None
     if source is not None:
+        # the admin read where the rule became law, on the live site, today
         added = {"title": source.title or "Source for the rule coming into force",
-                 "url": source.url, "checked": today.isoformat()}
+                 "url": source.url, "verified": today.isoformat(), "seen": "live"}
     return _apply(text, data, edits, (target, added) if added else None)
 
 
@@ -288,7 +289,8 @@ def _source_lines(
     pad = dash.group(1)
     new = [f'{pad}- title: "{_quoted(source["title"])}"\n',
            f'{pad}  url: "{_quoted(source["url"])}"\n',
-           f'{pad}  checked: "{source["checked"]}"\n']
+           f'{pad}  verified: "{source["verified"]}"\n',
+           f'{pad}  seen: {source["seen"]}\n']
     return end, new
 
 

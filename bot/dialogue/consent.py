@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.db.models import utcnow
 from bot.dialogue.text import command_form, has_readable_text
+from bot.flows.safety import find_sign
 from bot.messages import Button
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ class ConsentDesk:
 
     async def _question(self, turn: Turn) -> None:
         raise NotImplementedError  # Policy answers questions
+
+    async def _text(self, turn: Turn) -> None:
+        raise NotImplementedError  # Policy reads typed messages (safety signs first)
 
     # -- privacy -----------------------------------------------------------------------------
 
@@ -83,13 +87,15 @@ class ConsentDesk:
         if payload == "cmd:consent" or (state.awaiting == "consent" and word == "yes"):
             turn.person.consent_at = utcnow()
             pending = state.pending.pop("question", None)
+            if shown := state.pending.pop("safety_shown", None):
+                turn.meta["safety_answered"] = shown  # said before consent: only the coach now
             state.pending = dict(state.pending)
             state.awaiting = None
             await self._say_ui(turn, "consent.thanks")
-            if pending:
+            if pending:  # the held question goes the way of any message: safety signs first
                 turn.text = pending
                 turn.log_incoming = True
-                await self._question(turn)
+                await self._text(turn)
             else:
                 await self.flows.start(turn, "main_menu")
             return
@@ -100,6 +106,14 @@ class ConsentDesk:
         question = turn.text and has_readable_text(turn.text) and not turn.text.startswith("/")
         if question and "question" not in state.pending:
             state.pending = {**state.pending, "question": turn.text[:2000]}
+        sign = find_sign(self.s.content.bundle.safety, turn.text) if question else None
+        if sign is not None and state.pending.get("safety_shown") != sign.id:
+            # someone who may be exploited hears what they can do before any privacy notice;
+            # the answer is general and stores nothing more (a coach needs their consent)
+            answer = self.s.content.bundle.answer_for(sign.answer)
+            if answer is not None:
+                await self.flows.show_answer(turn, answer, intent=sign.answer)
+            state.pending = {**state.pending, "safety_shown": sign.id}
         state.awaiting = "consent"
         await self._ask_consent(turn)
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.content.provenance import notices, provenance
+from bot.dialogue.render import Rendered
 from bot.errors import ContentError
+from bot.flows.engine import depends_on, values_of
 from bot.flows.model import Answer, Source
+from bot.flows.render import render
 from bot.flows.state import FlowOutput, FlowState, StaleStateError, StepOutcome
 from bot.messages import Button, Link, OutgoingMessage
 
@@ -126,14 +129,34 @@ class FlowRunner:
         return await self.answer(turn, match.municipality_name, force=True)
 
     async def show_answer(self, turn: Turn, answer: Answer, *, intent: str) -> None:
-        r = self.s.renderer
-        rendered = await r.text(answer.text.texts, turn.lang)
+        """An FAQ answer with its rule values filled in, its footer and its notices."""
+        r, bundle = self.s.renderer, self.s.content.bundle
+        text, used = render(answer.text, turn.lang, values_of(bundle, turn.today))
+        rendered = await r.fallback(text, used, turn.lang)
         buttons = [Button(b.label.get(turn.lang)[0], b.payload) for b in answer.buttons]
-        links, checked = self._links(answer.sources)
+        links = self._links(answer.sources)
         turn.replies.append(await r.message(
-            rendered, turn.lang, buttons=buttons, links=links, checked=checked,
+            rendered, turn.lang, buttons=buttons, links=links,
+            provenance=provenance(answer.sources, turn.today),
             meta={"intent": intent, "flow": turn.state.flow_id, "step": turn.state.step_id},
         ))
+        await self.add_notices(turn, depends_on(bundle, answer.text, answer.rules))
+
+    async def add_notices(self, turn: Turn, rule_ids: Iterable[str]) -> None:
+        """The notices of these rules (bot/content/provenance.py) as one message after the
+        reply, each said once per turn."""
+        shown = turn.notices_shown
+        fresh = [n for n in notices(self.s.content.bundle, rule_ids, turn.today)
+                 if n.key not in shown]
+        if not fresh:
+            return
+        shown.update(n.key for n in fresh)
+        r = self.s.renderer
+        parts = [await r.notice_text(n, turn.lang) for n in fresh]
+        turn.replies.append(await r.message(
+            Rendered("\n\n".join(parts), turn.lang), turn.lang,
+            meta={"notices": [n.rule_id for n in fresh], "flow": turn.state.flow_id,
+                  "step": turn.state.step_id}))
 
     async def flow_title(self, flow_id: str, lang: str) -> str:
         flow = self.s.content.bundle.flows.get(flow_id)
@@ -192,6 +215,7 @@ class FlowRunner:
                 turn.replies.append(await r.message(await r.ui(key, turn.lang), turn.lang))
         for output in outcome.outputs:
             turn.replies.append(await self._reply(turn, output, flow_id))
+            await self.add_notices(turn, output.rules)
         if outcome.status == "invalid" and outcome.offer_coach:
             buttons = [
                 Button(await r.ui_text("button.coach", turn.lang), "cmd:coach"),
@@ -241,19 +265,13 @@ class FlowRunner:
     ) -> OutgoingMessage:
         r = self.s.renderer
         rendered = await r.fallback(output.text, output.language_used, turn.lang)
-        links, checked = self._links(output.sources)
         return await r.message(
-            rendered, turn.lang, buttons=output.buttons, links=links, checked=checked,
+            rendered, turn.lang, buttons=output.buttons, links=self._links(output.sources),
+            provenance=provenance(output.sources, turn.today),
             meta={"flow": flow_id, "step": output.step_id},
         )
 
     @staticmethod
-    def _links(sources: Iterable[Source]) -> tuple[list[Link], date | None]:
-        links: list[Link] = []
-        dates: list[date] = []
-        for source in sources:
-            title = source.title or source.url.split("/")[2]
-            links.append(Link(title, source.url))
-            if source.checked is not None:
-                dates.append(source.checked)
-        return links, (max(dates) if dates else None)
+    def _links(sources: Iterable[Source]) -> list[Link]:
+        return [Link(source.title or source.url.split("/")[2], source.url)
+                for source in sources]

@@ -53,6 +53,7 @@ class Turn:
     truncated: bool = False
     log_incoming: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
+    notices_shown: set[tuple[str, str, object]] = field(default_factory=set)  # each once a turn
 
     @property
     def nlu_text(self) -> str:

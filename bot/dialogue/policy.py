@@ -65,6 +65,12 @@ class Policy(ConsentDesk):
             return
         if turn.truncated:
             await self._say_ui(turn, "input.too_long")
+        await self._text(turn)
+
+    async def _text(self, turn: Turn) -> None:
+        """A typed message: a safety sign first (always), then the glossary, an answer to the
+        flow's question, or a question of its own. Also the first question, held until
+        consent (bot/dialogue/consent.py)."""
         sign = find_sign(self.s.content.bundle.safety, turn.text) if turn.text else None
         if sign is not None:
             await self._safety(turn, sign.id, sign.answer)
@@ -195,15 +201,16 @@ class Policy(ConsentDesk):
     async def _employer_page(self, turn: Turn) -> None:
         """The Dutch page for an employer, as text to forward and as PDF links."""
         from bot.content.employer import employer_text
+        from bot.flows.engine import values_of
 
         r = self.s.renderer
         base = self.s.settings.web.base_url
-        as_of = self.s.content.bundle.rules_as_of()
+        values = values_of(self.s.content.bundle, turn.today)
         await self._say_ui(turn, "employer.intro")
         links = [Link("PDF (Nederlands)", f"{base}/employer/twv.pdf?lang=nl"),
                  Link("PDF (English)", f"{base}/employer/twv.pdf?lang=en")]
         turn.replies.append(await r.message(
-            Rendered(employer_text("nl", rules_as_of=as_of), "nl"), "nl", links=links,
+            Rendered(employer_text("nl", values=values), "nl"), "nl", links=links,
             buttons=[Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]))
         from bot.content.attachments import employer_attachments  # the PDFs, for Telegram
 
@@ -286,7 +293,7 @@ class Policy(ConsentDesk):
         turn.state.fallbacks = 0
         turn.state.pending = {**turn.state.pending, "coach_trigger": f"safety:{sign_id}"}
         answer = self.s.content.bundle.answer_for(answer_key)
-        if answer is not None:
+        if answer is not None and turn.meta.get("safety_answered") != sign_id:
             await self.flows.show_answer(turn, answer, intent=answer_key)
         r = self.s.renderer
         buttons = [Button(await r.ui_text("button.coach", turn.lang), "cmd:coach")]

@@ -14,7 +14,9 @@ from datetime import date
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from bot.content.provenance import Notice, Provenance
 from bot.content.strings import Strings
+from bot.flows.render import format_month
 from bot.language.translation import Translator
 from bot.messages import Button, Link, OutgoingMessage
 
@@ -79,6 +81,26 @@ class Renderer:
     async def ui_text(self, key: str, lang: str, **params: object) -> str:
         return (await self.ui(key, lang, **params)).text
 
+    async def footer(self, provenance: Provenance, lang: str) -> str:
+        """'Information as of February 2026, compared with saved copies ...' (+ 'may be out
+        of date' once a source is past its review date). Never 'checked' for a day nobody
+        looked."""
+        key = "answer.as_of_copies" if provenance.copies else "answer.as_of"
+        footer = await self.ui_text(key, lang, date=format_month(provenance.as_of, lang))
+        if provenance.review_due:
+            footer = f"{footer} {await self.ui_text('answer.review_due', lang)}"
+        return footer
+
+    async def notice_text(self, notice: Notice, lang: str) -> str:
+        """One notice in the person's language (bot/content/provenance.py)."""
+        meaning = (await self.text(notice.text.texts, lang)).text if notice.text else ""
+        if notice.kind == "caveat":  # it stands alone: "⚠️ For people with ..."
+            meaning = meaning[:1].upper() + meaning[1:]
+        day = format_day(notice.day, lang) if notice.day else ""
+        month = format_month(notice.verified, lang) if notice.verified else ""
+        return await self.ui_text(f"notice.{notice.kind}", lang, date=day, meaning=meaning,
+                                  month=month)
+
     async def _translate(self, text: str, *, target: str, source: str) -> str | None:
         if not text or target == source:
             return None
@@ -95,18 +117,18 @@ class Renderer:
         *,
         buttons: Iterable[Button] = (),
         links: Iterable[Link] = (),
-        checked: date | None = None,
+        provenance: Provenance | None = None,
         meta: dict[str, object] | None = None,
     ) -> OutgoingMessage:
-        """Build one reply, adding the machine-translation or English-fallback marker."""
+        """Build one reply, adding the machine-translation or English-fallback marker and
+        the footer that says how current the information is."""
         text = rendered.text
         if rendered.machine_translated:
             text = f"{text}\n\n{await self.ui_text('translation.machine', lang)}"
         elif rendered.fallback_english:
             text = f"{await self.ui_text('translation.english_fallback', lang)}\n\n{text}"
-        if checked is not None:
-            when = format_day(checked, lang)
-            text = f"{text}\n\n{await self.ui_text('answer.checked', lang, date=when)}"
+        if provenance is not None:
+            text = f"{text}\n\n{await self.footer(provenance, lang)}"
         return OutgoingMessage(
             text=text,
             language=lang,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -55,9 +56,18 @@ class ModelBuilder:
             self.issue(line, step, f"{value!r} is not a real date", "write it as YYYY-MM-DD")
             return None
 
+    def day_or_month(
+        self, value: str | None, line: int, step: str | None = None
+    ) -> _dt.date | None:
+        """YYYY-MM-DD, or YYYY-MM (read as the first of that month)."""
+        if value is not None and len(value) == 7:
+            value = f"{value}-01"
+        return self.date(value, line, step)
+
     def sources(self, raw: list[Any] | None, step: str | None = None) -> tuple[Source, ...]:
         return tuple(
-            Source(s["url"], s.get("title"), self.date(s["checked"], s.line, step))
+            Source(s["url"], s.get("title"), self.day_or_month(s["verified"], s.line, step),
+                   s.get("seen", "copy"), self.date(s.get("review_by"), s.line, step))
             for s in raw or ()
         )
 
@@ -71,11 +81,12 @@ class ModelBuilder:
         if kind == "say":
             return Say(
                 self.text(raw, "text"), raw.get("answer"), self.buttons(raw.get("buttons")),
-                self.sources(raw.get("sources"), step_id),
+                self.sources(raw.get("sources"), step_id), tuple(raw.get("rules", ())),
             )
         if kind == "ask":
             options = tuple(
-                Option(str(o["value"]), self.text(o, "label") or LocalText({}), o.line)
+                Option(str(o["value"]), self.text(o, "label") or LocalText({}), o.line,
+                       {lang: tuple(ws) for lang, ws in (o.get("match") or {}).items()})
                 for o in raw.get("options") or ()
             )
             text = self.text(raw, "text") or LocalText({})

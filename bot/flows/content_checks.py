@@ -8,6 +8,7 @@ from bot.flows.issues import ContentIssue
 from bot.flows.model import BUILTIN_NAMES, ContentBundle, Keywords, LocalText, Rule
 from bot.flows.payloads import payload_problem
 from bot.flows.render import placeholders
+from bot.flows.rule_texts import hard_coded, valued_rules
 from bot.flows.textnorm import normalise_words
 
 _TRANSLATION_FIX = "add it (a translation not checked by a native speaker goes in unreviewed)"
@@ -35,6 +36,8 @@ def check_answers(
     buttons that follow the payload grammar."""
     issues = []
     known = known_intents(bundle, intents)
+    names = BUILTIN_NAMES | valued_rules(bundle)
+    rule_ids = {rule.id for rule in bundle.rules}
     for key, answer in bundle.answers.items():
         found: list[tuple[int, str, str]] = []  # line, message, fix
         if key not in known:
@@ -46,9 +49,15 @@ def check_answers(
             if missing := missing_languages(text, required):
                 found.append((line, f"{what} has no translation for {', '.join(missing)}",
                               _TRANSLATION_FIX))
-            for name in sorted(placeholders(text) - BUILTIN_NAMES):
-                found.append((line, f"{what} uses {{{name}}}; answers only know "
-                              "{rules_as_of} and {today}", "remove the placeholder"))
+            for name in sorted(placeholders(text) - names):
+                found.append((line, f"{what} uses {{{name}}}, which is no rule in force or "
+                              "ended in rules.yml (nor {rules_as_of} or {today})",
+                              "name a rule id from rules.yml, or remove the placeholder"))
+            found += rule_value_issues(text, bundle, line, what)
+        for rule_id in answer.rules:
+            if rule_id not in rule_ids:
+                found.append((answer.line, f"rules: {rule_id!r} is not in rules.yml",
+                              "name a rule id from rules.yml"))
         for button in answer.buttons:
             if problem := payload_problem(button.payload, known, bundle.flows):
                 found.append((button.line or answer.line, problem,
@@ -57,19 +66,36 @@ def check_answers(
     return issues
 
 
+def rule_value_issues(
+    text: LocalText, bundle: ContentBundle, line: int, what: str
+) -> list[tuple[int, str, str]]:
+    """A rule's value written out in a text (bot/flows/rule_texts.py), as (line, msg, fix)."""
+    return [(line, f"{what} ({found.lang}) writes {found.number}, the value of rule "
+                   f"'{found.rule_id}'", "write the rule's id in braces instead "
+                   f"({{{found.rule_id.split(chr(39))[0]}}}), so a change of the rule changes "
+                   "this text")
+            for found in hard_coded(text, bundle)]
+
+
 def check_rules(rules: tuple[Rule, ...], required: Collection[str]) -> list[ContentIssue]:
-    """Each rule: sane dates, a summary in every required language, and no two in-force
-    versions of one rule on the same day."""
+    """Each rule: sane dates, a summary in every required language, a date on which its value
+    was verified, and no two in-force versions of one rule on the same day."""
     issues = []
     for index, rule in enumerate(rules):
         found: list[tuple[str, str]] = []  # message, fix
+        if rule.notice is not None and (missing := missing_languages(rule.notice, required)):
+            found.append((f"notice has no translation for {', '.join(missing)}",
+                          _TRANSLATION_FIX))
+        if rule.status != "ended" and rule.verified_on() is None:
+            found.append(("nobody says when this rule was verified",
+                          "add verified: YYYY-MM to the rule or to its sources"))
         if rule.valid_from and rule.valid_to and rule.valid_from > rule.valid_to:
             found.append(("valid_from is after valid_to", "swap or correct the dates"))
         if rule.summary is not None and (missing := missing_languages(rule.summary, required)):
             found.append((f"summary has no translation for {', '.join(missing)}",
                           _TRANSLATION_FIX))
         if rule.status == "in_force" and not rule.sources:
-            found.append(("an in-force rule has no source", "add sources: [{url, checked}]"))
+            found.append(("an in-force rule has no source", "add sources: [{url, verified}]"))
         for other in rules[:index]:
             if other.id == rule.id and _overlap(other, rule):
                 found.append((

@@ -2,9 +2,9 @@
 
 Numeric dates are read day first (15/3/2025 is 15 March), the Dutch and European convention;
 only a four-digit first group (2025-03-15) is read year first. A month without a day
-("maart 2025") means the first of that month and is flagged `day_assumed` so the reply can
-say so. Two-digit years are 20yy unless that is after this year, then 19yy. Each problem has
-its own code so the dialogue can give a specific hint.
+("maart 2025") means the last day of that month (today, for this month) and is flagged
+`day_assumed` so the reply can say so. Two-digit years are 20yy unless that is after this
+year, then 19yy. Each problem has its own code so the dialogue can give a specific hint.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ MAX_TEXT = 300  # a date, even inside a sentence, is shorter; longer text is not
 @dataclass(frozen=True)
 class ParsedDate:
     value: date
-    day_assumed: bool = False  # "March 2025": the first of the month was assumed
+    day_assumed: bool = False  # "March 2025": the last day of the month was assumed
     approximate: bool = False  # "7 months ago", "yesterday": counted back from today
 
     @property
@@ -106,6 +106,14 @@ def _make(
     return ParsedDate(date(year, month, day), day_assumed=day_assumed)
 
 
+def _month(year: int, month: int) -> ParsedDate | DateProblem:
+    """A month without a day: its last day. Dates are asked for as the start of a waiting
+    time, so the latest reading is the one that never makes a result too early."""
+    if not 1 <= year <= 9999 or not 1 <= month <= 12:
+        return DateProblem("unreadable" if not 1 <= year <= 9999 else "invalid_day")
+    return _make(year, month, calendar.monthrange(year, month)[1], day_assumed=True)
+
+
 def _numeric(folded: str, today: date) -> ParsedDate | DateProblem | None:
     """A date written in digits, alone or inside a sentence ("op 15-03-2025 aangevraagd")."""
     found = list(_FULL_NUMERIC.finditer(folded))
@@ -123,9 +131,9 @@ def _numeric(folded: str, today: date) -> ParsedDate | DateProblem | None:
             return DateProblem("unreadable")
         return _make(year, int(month), int(day))
     if match := _MONTH_YEAR.match(folded):
-        return _make(int(match[2]), int(match[1]), 1, day_assumed=True)
+        return _month(int(match[2]), int(match[1]))
     if match := _YEAR_MONTH.match(folded):
-        return _make(int(match[1]), int(match[2]), 1, day_assumed=True)
+        return _month(int(match[1]), int(match[2]))
     return None
 
 
@@ -209,7 +217,7 @@ def _with_month_name(words: list[str], lang: str, today: date) -> ParsedDate | D
     if not years or len(small) > 1:
         return DateProblem("vague")  # no year: which March?
     if not small:
-        return _make(int(years[0]), month, 1, day_assumed=True)
+        return _month(int(years[0]), month)
     return _make(int(years[0]), month, int(small[0]))
 
 
@@ -247,7 +255,11 @@ def parse_date(
     result = _read(text, lang, today)
     if isinstance(result, DateProblem):
         return result
-    if result.value > (max_date or today):
+    latest = max_date or today
+    if result.day_assumed and result.value > latest >= result.value.replace(day=1):
+        # this month: its last day lies ahead, so the latest day that can be meant is today
+        result = ParsedDate(latest, day_assumed=True)
+    if result.value > latest:
         return DateProblem("future")
     if result.value < (min_date or EARLIEST):
         return DateProblem("too_old")

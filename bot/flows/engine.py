@@ -29,13 +29,43 @@ from bot.flows.model import (
     Source,
     Step,
 )
-from bot.flows.render import render
+from bot.flows.render import MonthYear, placeholders, render
 from bot.flows.slots import ResolveMunicipality, SlotInvalid, validate_answer
 from bot.flows.state import FlowOutput, FlowState, SlotNote, StaleStateError, StepOutcome
 from bot.messages import Button
 
 MAX_RETRIES = 3  # after this many invalid answers a coach is offered (docs/flows.md)
 MAX_STEPS = 200  # a goto loop without an ask is a content bug, not an endless loop
+
+
+def depends_on(
+    bundle: ContentBundle, text: LocalText, explicit: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """The rules a text depends on: those it names in `rules:` and those whose value it
+    shows as a `{rule_id}` placeholder (their notices go with the text)."""
+    known = {rule.id for rule in bundle.rules}
+    named = {name for name in placeholders(text) if name in known}
+    return tuple(dict.fromkeys([*explicit, *sorted(named)]))
+
+
+def content_value(bundle: ContentBundle, name: str, today: date) -> Any:
+    """The value of a placeholder that is not a slot: `{today}`, `{rules_as_of}` (a month)
+    or `{rule_id}`, the value of that rule today (docs/flows.md, "Rule values in texts")."""
+    if name == "today":
+        return today
+    if name == "rules_as_of":
+        as_of = bundle.rules_as_of(today)
+        return MonthYear(as_of.year, as_of.month, 1)
+    value = bundle.text_value(name, today)
+    if value is None:
+        raise ContentError(f"{{{name}}} is neither a slot filled on this path through the "
+                           "flow, nor a rule in force or ended in rules.yml")
+    return value
+
+
+def values_of(bundle: ContentBundle, today: date) -> Callable[[str], Any]:
+    """A placeholder lookup for texts outside a flow (answers, glossary, employer's page)."""
+    return lambda name: content_value(bundle, name, today)
 
 
 class FlowEngine:
@@ -193,7 +223,8 @@ class FlowEngine:
             slots=state.slots,
             today=today,
             rule=lambda rule_id: self.bundle.rule_value(rule_id, today),
-            builtins={"rules_as_of": self.bundle.rules_as_of, "today": lambda: today},
+            builtins={"rules_as_of": lambda: content_value(self.bundle, "rules_as_of", today),
+                      "today": lambda: today},
             in_force=lambda rule_id: any(
                 r.id == rule_id and r.applies_on(today) for r in self.bundle.rules),
         )
@@ -206,21 +237,19 @@ class FlowEngine:
                 if isinstance(value, bool):
                     return self._yes_no_labels(lang)[0 if value else 1]
                 return value
-            if name == "today":
-                return today
-            if name == "rules_as_of":
-                return self.bundle.rules_as_of()
-            raise ContentError(f"{{{name}}} has no value yet on this path through the flow")
+            return content_value(self.bundle, name, today)
 
         return lookup
 
     def _output(
         self, text: LocalText, lang: str, state: FlowState, today: date, step_id: str,
         buttons: list[Button] | None = None, sources: tuple[Source, ...] = (),
+        rules: tuple[str, ...] = (),
     ) -> FlowOutput:
         rendered, used = render(text, lang, self._lookup(state, today, lang))
         return FlowOutput(
-            rendered, used, buttons or [], list(sources), step_id, used in text.unreviewed
+            rendered, used, buttons or [], list(sources), step_id, used in text.unreviewed,
+            depends_on(self.bundle, text, rules),
         )
 
     def _label(self, text: LocalText, lang: str, state: FlowState, today: date) -> str:
@@ -229,17 +258,18 @@ class FlowEngine:
     def _say(
         self, say: Say, lang: str, state: FlowState, today: date, step_id: str
     ) -> FlowOutput:
-        text, buttons, sources = say.text, say.buttons, say.sources
+        text, buttons, sources, rules = say.text, say.buttons, say.sources, say.rules
         if say.answer is not None:
             answer = self.bundle.answer_for(say.answer)
             if answer is None:
                 raise ContentError(f"no FAQ answer for {say.answer!r}")
             text = answer.text
             buttons, sources = answer.buttons + buttons, answer.sources + sources
+            rules = answer.rules + rules
         if text is None:
             raise ContentError("`say` has neither text nor answer")
         rendered = [Button(self._label(b.label, lang, state, today), b.payload) for b in buttons]
-        return self._output(text, lang, state, today, step_id, rendered, sources)
+        return self._output(text, lang, state, today, step_id, rendered, sources, rules)
 
     def _question(
         self, ask: AskSpec, lang: str, state: FlowState, today: date, step_id: str

@@ -96,6 +96,7 @@ def load_answers_text(
             key, builder.text(raw, "text") or LocalText({}),
             builder.sources(raw.get("sources"), key), builder.buttons(raw.get("buttons")),
             filename, data["answers"].key_lines[key], frozenset(raw.get("stale", ())),
+            tuple(raw.get("rules", ())),
         )
     return data["intent"], answers, issues + builder.issues
 
@@ -113,6 +114,9 @@ def load_rules_text(yaml_text: str, filename: str) -> tuple[tuple[Rule, ...], li
             builder.date(raw.get("valid_to"), raw.line, raw["id"]),
             builder.text(raw, "summary"), builder.sources(raw.get("sources"), raw["id"]),
             filename, raw.line,
+            builder.day_or_month(raw.get("verified"), raw.line, raw["id"]),
+            builder.date(raw.get("review_by"), raw.line, raw["id"]),
+            builder.text(raw, "notice"),
         )
         for raw in data["rules"]
     )

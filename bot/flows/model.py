@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.errors import ContentError
@@ -48,11 +48,38 @@ class LocalText:
         return frozenset(self.texts)
 
 
+DEFAULT_REVIEW_MONTHS = 12  # a source nobody gave a review_by date is due again a year later
+SEEN = ("copy", "live")
+
+
 @dataclass(frozen=True)
 class Source:
+    """Where a text comes from, and when someone really compared the text with it.
+
+    `verified` is the day (or the month: then its first day) someone compared our text with
+    the page; `seen` says whether they read the live page or a saved copy of it. After
+    `review_by` the text must be compared again: until then answers say it may be out of date.
+    """
+
     url: str
     title: str | None = None
-    checked: date | None = None
+    verified: date | None = None
+    seen: str = "copy"
+    review_by: date | None = None
+
+    def due(self) -> date | None:
+        """The day after which this source must be compared again."""
+        if self.review_by is not None:
+            return self.review_by
+        if self.verified is None:
+            return None
+        return _months_later(self.verified, DEFAULT_REVIEW_MONTHS)
+
+
+def _months_later(day: date, months: int) -> date:
+    """The last day of the month `months` after `day`'s month (Feb 2026 + 12: 28 Feb 2027)."""
+    index = day.year * 12 + day.month + months  # the month after, counted from 0
+    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -66,9 +93,13 @@ class ButtonSpec:
 
 @dataclass(frozen=True)
 class Option:
+    """One answer offered as a button. `match`: words or phrases per language that pick this
+    option when they appear in a typed answer ("afgewezen" -> rejected)."""
+
     value: str
     label: LocalText
     line: int = field(default=0, compare=False)
+    match: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,6 +119,7 @@ class Say:
     answer: str | None = None  # an intent or intent/sub whose FAQ answer is shown
     buttons: tuple[ButtonSpec, ...] = ()
     sources: tuple[Source, ...] = ()
+    rules: tuple[str, ...] = ()  # rules the text depends on without naming their values
 
 
 @dataclass(frozen=True)
@@ -189,6 +221,7 @@ class Answer:
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     stale: frozenset[str] = frozenset()  # translations older than the en/nl text
+    rules: tuple[str, ...] = ()  # rules the text depends on without naming their values
 
 
 @dataclass(frozen=True)
@@ -203,6 +236,28 @@ class Rule:
     sources: tuple[Source, ...] = ()
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    # when someone compared the value with its sources, and when it must be compared again
+    # (a figure that changes on a known day, e.g. the minimum wage, is due on that day)
+    verified: date | None = None
+    review_by: date | None = None
+    # what a person must be told with every answer that depends on this rule: for a proposal,
+    # what it would mean for them; for a version in force, a caveat (shown while it applies)
+    notice: LocalText | None = None
+
+    def due(self) -> date | None:
+        """The day after which the value must be compared with its sources again."""
+        if self.review_by is not None:
+            return self.review_by
+        dues = [d for d in (s.due() for s in self.sources) if d is not None]
+        return min(dues) if dues else None
+
+    def verified_on(self) -> date | None:
+        """When the value was last compared with its sources (the rule's own date, else the
+        oldest of its sources': the value is only as current as its least current source)."""
+        if self.verified is not None:
+            return self.verified
+        days = [s.verified for s in self.sources if s.verified is not None]
+        return min(days) if days else None
 
     def applies_on(self, on: date) -> bool:
         return (
@@ -252,8 +307,13 @@ class ContentBundle:
     safety: tuple[SafetySign, ...] = ()
 
     def flow_for_intent(self, intent: str) -> Flow | None:
-        """The flow started by this intent: an exact `base/sub` match first, then the base."""
-        for name in (intent, intent.split("/", 1)[0]):
+        """The flow started by this intent: an exact `base/sub` match first, then the base,
+        unless an answer is written for the exact `base/sub` ("can_i_work/dublin" is
+        answered, not sent through the whole check)."""
+        base = intent.split("/", 1)[0]
+        for name in (intent, base):
+            if name == base != intent and intent in self.answers:
+                return None
             for flow in self.flows.values():
                 if name in flow.start_intents:
                     return flow
@@ -275,9 +335,29 @@ class ContentBundle:
             )
         return max(matching, key=lambda r: r.valid_from or date.min).value
 
-    def rules_as_of(self) -> date:
-        """The newest `checked` date among the rules' sources: how current the rules are."""
-        checked = [s.checked for r in self.rules for s in r.sources if s.checked is not None]
-        if not checked:
-            raise ContentError("no rule in rules.yml has a source with a `checked` date")
-        return max(checked)
+    def rules_as_of(self, on: date | None = None) -> date:
+        """How current the rules are: the oldest verification among the rules in force
+        (today's, or on `on`), as the first day of its month."""
+        rules = [r for r in self.rules if r.status == "in_force"
+                 and (on is None or r.applies_on(on))]
+        days = [d for d in (r.verified_on() for r in rules) if d is not None]
+        if not days:
+            raise ContentError("no rule in force in rules.yml has a `verified` date "
+                               "(on the rule or on its sources)")
+        return min(days).replace(day=1)
+
+    def rule_versions(self, rule_id: str) -> list[Rule]:
+        return [r for r in self.rules if r.id == rule_id]
+
+    def text_value(self, rule_id: str, on: date) -> int | float | str | bool | None:
+        """The value a text shows for `{rule_id}`: the version in force on that day; for a
+        rule that has ended, its last value (texts may tell its history); None otherwise."""
+        versions = self.rule_versions(rule_id)
+        current = [r for r in versions if r.applies_on(on)]
+        if current:
+            return max(current, key=lambda r: r.valid_from or date.min).value
+        ended = [r for r in versions if r.status == "ended"
+                 or (r.status == "in_force" and r.valid_to is not None and r.valid_to < on)]
+        if ended:
+            return max(ended, key=lambda r: r.valid_to or date.min).value
+        return None

@@ -14,13 +14,15 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
 
 from bot.errors import ContentError
 from bot.flows.model import LocalText
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*)\}")
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_]\w*)\}(?!\})")
+PLACEHOLDER_RE = _PLACEHOLDER
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LOCALE_ALIASES = {"prs": "fa_AF", "kmr": "ku"}  # codes we use that CLDR spells otherwise
 
@@ -41,8 +43,28 @@ def babel_locale(lang: str) -> Locale | None:
     return None
 
 
+class MonthYear(date):
+    """A date of which only the month is meant ("Information as of February 2026")."""
+
+
+def format_month(day: date, lang: str) -> str:
+    """"February 2026" in the reader's language (YYYY-MM when babel lacks the locale)."""
+    locale = babel_locale(lang)
+    if locale is None:
+        return day.isoformat()[:7]
+    return format_skeleton("yMMMM", day, locale=locale)
+
+
 def format_value(value: Any, lang: str) -> str:
-    """A slot value as text: dates in the language's long form, the rest as written."""
+    """A slot value as text: dates in the language's long form (months as month and year),
+    decimal numbers in the language's notation (14,71 in Dutch), the rest as written."""
+    if isinstance(value, MonthYear):
+        return format_month(value, lang)
+    if isinstance(value, float):
+        locale = babel_locale(lang)
+        if locale is None:
+            return f"{value:.2f}".rstrip("0").rstrip(".")
+        return str(format_decimal(value, format="#,##0.##", locale=locale))
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             value = date.fromisoformat(value)

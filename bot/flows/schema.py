@@ -16,6 +16,7 @@ from bot.flows.issues import ContentIssue
 from bot.flows.yamlio import LineDict, LineList
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+DAY_OR_MONTH = r"^\d{4}-\d{2}(-\d{2})?$"
 NAME = r"^[a-z][a-z0-9_]*$"
 INTENT = r"^[a-z][a-z0-9_]*(/[a-z0-9_]+)?$"
 LANG = r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$"
@@ -33,15 +34,23 @@ DEFINITIONS: dict[str, Any] = {
     "unreviewed": _LANG_LIST,
     "source": {
         "type": "object",
-        "required": ["url", "checked"],
+        "required": ["url", "verified"],
         "properties": {
             "title": {"type": "string"},
             "url": {"type": "string", "pattern": r"^https?://\S+$"},
-            "checked": {"type": "string", "pattern": ISO_DATE},
-            "note": {"type": "string"},  # e.g. how it was checked
+            # when someone compared the text with the page: YYYY-MM-DD, or YYYY-MM
+            "verified": {"type": "string", "pattern": DAY_OR_MONTH},
+            "seen": {"enum": ["copy", "live"]},  # a saved copy of the page, or the page
+            "review_by": {"type": "string", "pattern": ISO_DATE},
+            "note": {"type": "string"},  # e.g. which copy was read
+            "checked": {"not": {}, "errorMessage":
+                        "`checked` is now `verified`: the date someone really compared the "
+                        "text with the page (YYYY-MM or YYYY-MM-DD), with `seen: copy` or "
+                        "`seen: live`"},
         },
         "additionalProperties": False,
     },
+    "rule_ids": {"type": "array", "items": {"type": "string", "pattern": NAME}},
     "sources": {"type": "array", "items": {"$ref": "#/$defs/source"}},
     "button": {
         "type": "object",
@@ -73,6 +82,7 @@ _STEP_ACTIONS: dict[str, Any] = {
     "say": _obj(
         [], text=_TEXT, answer={"type": "string", "pattern": INTENT},
         buttons={"$ref": "#/$defs/buttons"}, sources={"$ref": "#/$defs/sources"},
+        rules={"$ref": "#/$defs/rule_ids"},
     ),
     "ask": _obj(
         ["slot", "type", "text"],
@@ -82,7 +92,12 @@ _STEP_ACTIONS: dict[str, Any] = {
         hint=_TEXT,
         options={
             "type": "array",
-            "items": _obj(["value", "label"], value={"type": ["string", "integer"]}, label=_TEXT),
+            "items": _obj(
+                ["value", "label"], value={"type": ["string", "integer"]}, label=_TEXT,
+                match={"type": "object", "propertyNames": {"pattern": LANG},
+                       "additionalProperties": {"type": "array", "minItems": 1,
+                                                "items": {"type": "string", "minLength": 2}}},
+            ),
         },
         min=_BOUND,
         max=_BOUND,
@@ -162,6 +177,7 @@ ANSWERS_SCHEMA: dict[str, Any] = {
             "additionalProperties": _obj(
                 ["text"], text=_TEXT, sources={"$ref": "#/$defs/sources"},
                 buttons={"$ref": "#/$defs/buttons"},
+                rules={"$ref": "#/$defs/rule_ids"},
                 # translations made before the en/nl text last changed (the console sets it)
                 stale={"$ref": "#/$defs/unreviewed"},
             ),
@@ -184,6 +200,9 @@ RULES_SCHEMA: dict[str, Any] = {
                 valid_from={"type": ["string", "null"], "pattern": ISO_DATE},
                 valid_to={"type": ["string", "null"], "pattern": ISO_DATE},
                 summary=_TEXT,
+                notice=_TEXT,
+                verified={"type": "string", "pattern": DAY_OR_MONTH},
+                review_by={"type": "string", "pattern": ISO_DATE},
                 sources={"$ref": "#/$defs/sources"},
             ),
         },

@@ -18,6 +18,7 @@ from bot.flows.model import AskSpec, Keywords
 from bot.flows.textnorm import normalise, normalise_words, strip_invisible
 
 ANSWER_PREFIX = "answer:"
+DONT_KNOW = "dont_know"  # an option with this value also takes keywords.yml's dont_know words
 MAX_TEXT = 500
 _DIGITS = re.compile(r"[0-9]+")  # normalise() has turned every script's digits into 0-9
 _OTHER_PAYLOAD = re.compile(r"^(intent|flow|cmd|lang):\S+$")
@@ -62,10 +63,9 @@ def _choice(
     wanted = normalise_words(text)
     if _DIGITS.fullmatch(wanted) and len(wanted) < 4 and 1 <= int(wanted) <= len(values):
         return SlotOk(values[int(wanted) - 1])
-    for option in ask.options:
-        written = [option.value, *option.label.texts.values()]
-        if any(normalise_words(w) == wanted for w in written):
-            return SlotOk(option.value)
+    named = _named_option(ask, text, keywords)
+    if named is not None:
+        return named
     # Options valued yes/no also take the yes/no words of every language ("نعم", "evet"),
     # since labels are often written in fewer languages than keywords.
     said = _yes_no(text, None, keywords)
@@ -73,7 +73,30 @@ def _choice(
         value = "yes" if said.value else "no"
         if value in values:
             return SlotOk(value)
-    return SlotInvalid("not_an_option")
+    found = _matched_option(ask, text)
+    return found if found is not None else SlotInvalid("not_an_option")
+
+
+def _named_option(ask: AskSpec, text: str, keywords: Keywords) -> SlotOk | None:
+    """The option whose value or label is the whole text, or dont_know said in words."""
+    wanted = normalise_words(text)
+    for option in ask.options:
+        written = [option.value, *option.label.texts.values()]
+        if any(normalise_words(w) == wanted for w in written):
+            return SlotOk(option.value)
+    if DONT_KNOW in (o.value for o in ask.options) and keywords.match(text) == DONT_KNOW:
+        return SlotOk(DONT_KNOW)
+    return None
+
+
+def _matched_option(ask: AskSpec, text: str) -> SlotOk | None:
+    """The one option whose `match` words appear in the text; None when none or several do
+    (an answer that fits two options is asked again rather than guessed)."""
+    folded = f" {normalise_words(text)} "
+    hits = {option.value for option in ask.options
+            for words in option.match.values() for word in words
+            if f" {normalise_words(word)} " in folded}
+    return SlotOk(hits.pop()) if len(hits) == 1 else None
 
 
 def _yes_no(text: str, payload: str | None, keywords: Keywords) -> SlotOk | SlotInvalid:
@@ -120,6 +143,11 @@ def validate_answer(
         return _choice(ask, text, payload, keywords)
     if ask.type == "yes_no":
         return _yes_no(text, payload, keywords)
+    if ask.options:  # "I don't know" and the like beside a date, number or text question
+        if payload is not None and payload in (o.value for o in ask.options):
+            return SlotOk(payload)
+        if (named := _named_option(ask, text, keywords)) is not None:
+            return named
     if payload is not None:
         return SlotInvalid("unexpected_button")  # a stale button from another question
     if ask.type == "date":

@@ -60,6 +60,7 @@ class FlowOutput:
     sources: list[Source] = field(default_factory=list)
     step_id: str = ""
     unreviewed: bool = False
+    rules: tuple[str, ...] = ()  # rules the text depends on (its notices go with it)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bot.flows.content_checks import (
     check_rules,
     known_intents,
     missing_languages,
+    rule_value_issues,
 )
 from bot.flows.expressions import ExpressionError, compile_expression
 from bot.flows.issues import ContentIssue
@@ -36,6 +37,7 @@ from bot.flows.model import (
 )
 from bot.flows.payloads import payload_problem
 from bot.flows.render import placeholders
+from bot.flows.rule_texts import valued_rules
 from bot.flows.safety import check_safety
 
 
@@ -83,6 +85,7 @@ class _FlowChecker:
             elif isinstance(step.payload, SetValues):
                 self.slots.update(step.payload.values)
         self.rule_ids = {rule.id for rule in bundle.rules}
+        self.text_names = self.slots | valued_rules(bundle)  # `{rule_id}` shows its value
 
     def add(self, line: int, step: str | None, message: str, fix: str = "") -> None:
         self.issues.append(ContentIssue(self.flow.file, line, self.flow.id, step, message, fix))
@@ -144,7 +147,17 @@ class _FlowChecker:
                          self._suggest(target, self.flow.steps, "name an existing step"))
         for text, line in _texts_of(step):
             self.translations(text, line, step.id, "text")
-            self.names(placeholders(text), line, step.id, "text")
+            for name in sorted(placeholders(text) - self.text_names):
+                self.add(line, step.id, f"text uses {name!r}, which no ask or set step fills "
+                         "and which is no rule in force or ended in rules.yml",
+                         self._suggest(name, self.text_names, "ask for it first or set it"))
+            for ln, message, fix in rule_value_issues(text, self.bundle, line, "text"):
+                self.add(ln, step.id, message, fix)
+        if isinstance(step.payload, Say):
+            for rule_id in step.payload.rules:
+                if rule_id not in self.rule_ids:
+                    self.add(step.line, step.id, f"rules: {rule_id!r} is not in rules.yml",
+                             self._suggest(rule_id, self.rule_ids, "name a rule id"))
         payload, line = step.payload, step.line_of(step.kind)
         if isinstance(payload, Say):
             self.say(payload, line, step.id)
@@ -177,9 +190,9 @@ class _FlowChecker:
     def ask(self, ask: AskSpec, line: int, step: str) -> None:
         if ask.type == "choice" and not ask.options:
             self.add(line, step, "a choice has no options", "add options: [{value, label}, ...]")
-        if ask.type != "choice" and ask.options:
-            self.add(line, step, f"options are only used by choice, not {ask.type}",
-                     "remove them or make the type choice")
+        if ask.type == "yes_no" and ask.options:
+            self.add(line, step, "a yes_no question takes no options (its buttons are yes "
+                     "and no)", "remove them or make the type choice")
         values = [o.value for o in ask.options]
         for value in sorted({v for v in values if values.count(v) > 1}):
             self.add(line, step, f"option value {value!r} is used twice", "make values unique")

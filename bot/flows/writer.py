@@ -54,8 +54,13 @@ def _sources(sources: tuple[Source, ...]) -> list[dict[str, Any]]:
         if source.title is not None:
             item["title"] = source.title
         item["url"] = source.url
-        if source.checked is not None:
-            item["checked"] = source.checked.isoformat()
+        if source.verified is not None:  # a first of the month is written as the month
+            day = source.verified
+            item["verified"] = day.isoformat()[:7] if day.day == 1 else day.isoformat()
+        if source.seen != "copy":
+            item["seen"] = source.seen
+        if source.review_by is not None:
+            item["review_by"] = source.review_by.isoformat()
         out.append(item)
     return out
 
@@ -73,13 +78,17 @@ def _payload(payload: Payload) -> Any:
             out["buttons"] = _buttons(payload.buttons)
         if payload.sources:
             out["sources"] = _sources(payload.sources)
+        if payload.rules:
+            out["rules"] = list(payload.rules)
         return out
     if isinstance(payload, AskSpec):
         out = {"slot": payload.slot, "type": payload.type}
         out.update(_texts({"text": payload.text, "hint": payload.hint}))
         if payload.options:
             out["options"] = [
-                {"value": o.value, **_texts({"label": o.label})} for o in payload.options
+                {"value": o.value, **_texts({"label": o.label}),
+                 **({"match": {k: list(v) for k, v in o.match.items()}} if o.match else {})}
+                for o in payload.options
             ]
         for bound in ("min", "max"):
             if getattr(payload, bound) is not None:
@@ -137,6 +146,8 @@ def dump_answers(intent: str, answers: Mapping[str, Answer]) -> str:
             item["sources"] = _sources(answer.sources)
         if answer.buttons:
             item["buttons"] = _buttons(answer.buttons)
+        if answer.rules:
+            item["rules"] = list(answer.rules)
         data[key] = item
     return write_yaml({"intent": intent, "answers": data})
 
@@ -151,7 +162,12 @@ def dump_rules(rules: tuple[Rule, ...]) -> str:
         item["status"] = rule.status
         item["valid_from"] = rule.valid_from.isoformat() if rule.valid_from else None
         item["valid_to"] = rule.valid_to.isoformat() if rule.valid_to else None
-        item.update(_texts({"summary": rule.summary}))
+        item.update(_texts({"summary": rule.summary, "notice": rule.notice}))
+        if rule.verified is not None:
+            day = rule.verified
+            item["verified"] = day.isoformat()[:7] if day.day == 1 else day.isoformat()
+        if rule.review_by is not None:
+            item["review_by"] = rule.review_by.isoformat()
         if rule.sources:
             item["sources"] = _sources(rule.sources)
         out.append(item)

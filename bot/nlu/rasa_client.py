@@ -27,6 +27,7 @@ RETRY_AFTER_SECONDS = 30.0
 TRAIN_TIMEOUT_SECONDS = 3600.0
 LOAD_TIMEOUT_SECONDS = 300.0
 FALLBACK_INTENT = "nlu_fallback"  # Rasa's FallbackClassifier
+SUB_INTENT_MIN = 0.5  # the selector's confidence for its sub-intent (measured: docs/nlu.md)
 DEFAULT_SELECTOR = "default"  # what a ResponseSelector without `retrieval_intent` answers under
 
 
@@ -135,12 +136,16 @@ def parse_response(text: str, body: Any, language: str) -> ParseResult:
     base = name
     # Rasa keeps the sub-intent in the response selector: documents -> documents/bsn. One
     # selector for all retrieval intents answers under "default", one per intent under its name.
-    # The shared selector ranks every sub-intent: take the best one under this base intent.
+    # The selector always ranks some sub-intent, also for a question about the base itself
+    # ("can I work?" is can_i_work, which starts the check, not can_i_work/dublin): a sub-intent
+    # counts only when it is the selector's own answer, under this base, and confident.
     selectors = body.get("response_selector") or {}
     selector = selectors.get(name) or selectors.get(DEFAULT_SELECTOR) or {}
-    keys = [(selector.get("response") or {}).get("intent_response_key")] + [
-        r.get("intent_response_key") for r in selector.get("ranking") or [] if isinstance(r, dict)]
-    name = next((k for k in keys if isinstance(k, str) and k.startswith(name + "/")), name)
+    response = selector.get("response") or {}
+    key = response.get("intent_response_key")
+    if isinstance(key, str) and key.startswith(name + "/") \
+            and float(response.get("confidence") or 0.0) >= SUB_INTENT_MIN:
+        name = key
     if name == FALLBACK_INTENT:
         name = OUT_OF_SCOPE
     # The ranking names what `intent` names: nlu_fallback is out_of_scope, the top intent

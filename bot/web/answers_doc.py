@@ -25,8 +25,10 @@ class AnswersFileError(ValueError):
 class SourceRow:
     url: str
     title: str = ""
-    checked: str = ""
+    verified: str = ""  # when someone compared the text with the page: YYYY-MM(-DD)
     note: str = ""
+    seen: str = "copy"  # copy (a saved copy of the page) | live (the page itself)
+    review_by: str = ""  # optional YYYY-MM-DD
 
 
 def _plain(value: Any) -> Any:
@@ -83,7 +85,8 @@ class AnswersDoc:
     def sources(self, key: str) -> list[SourceRow]:
         return [
             SourceRow(str(s.get("url", "")), str(s.get("title", "")),
-                      str(s.get("checked", "")), str(s.get("note", "")))
+                      str(s.get("verified", "")), str(s.get("note", "")),
+                      str(s.get("seen", "copy")), str(s.get("review_by", "")))
             for s in self.answer(key).get("sources", []) if isinstance(s, dict)
         ]
 
@@ -133,7 +136,11 @@ class AnswersDoc:
             if row.title:
                 item["title"] = row.title
             item["url"] = row.url
-            item["checked"] = row.checked
+            item["verified"] = row.verified
+            if row.seen == "live":
+                item["seen"] = "live"
+            if row.review_by:
+                item["review_by"] = row.review_by
             if row.note:
                 item["note"] = row.note
             out.append(item)
@@ -148,16 +155,28 @@ class AnswersDoc:
 
 
 def check_source_rows(rows: list[SourceRow]) -> dict[str, str]:
-    """Field errors for source rows, keyed `source-<i>-url` / `source-<i>-checked`."""
+    """Field errors for source rows, keyed `source-<i>-url` / `-verified` / `-review_by`."""
     errors = {}
     for i, row in enumerate(rows):
         if not row.url.startswith(("https://", "http://")) or any(c.isspace() for c in row.url):
             errors[f"source-{i}-url"] = "a source needs a web address starting with https://"
-        try:
-            date.fromisoformat(row.checked)
-        except ValueError:
-            errors[f"source-{i}-checked"] = "write the date you checked it as YYYY-MM-DD"
+        if not _is_day_or_month(row.verified):
+            errors[f"source-{i}-verified"] = (
+                "write when you compared the text with the page, as YYYY-MM-DD or YYYY-MM")
+        if row.review_by and not _is_day_or_month(row.review_by, month=False):
+            errors[f"source-{i}-review_by"] = ("write the review date as YYYY-MM-DD, or leave "
+                                               "it empty")
+        if row.seen not in ("copy", "live"):
+            errors[f"source-{i}-seen"] = "choose a saved copy or the live page"
     return errors
+
+
+def _is_day_or_month(value: str, *, month: bool = True) -> bool:
+    try:
+        date.fromisoformat(f"{value}-01" if month and len(value) == 7 else value)
+    except ValueError:
+        return False
+    return True
 
 
 def _normalise(answer: dict[str, Any]) -> None:

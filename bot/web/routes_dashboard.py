@@ -21,6 +21,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Float
 from starlette.responses import Response
 
+from bot.content.stale import StaleItem, stale_items
 from bot.db.models import Event, Person
 from bot.web.charts import Chart, bar_chart, column_chart, line_chart, whole
 from bot.web.console import render
@@ -30,12 +31,29 @@ logger = logging.getLogger(__name__)
 DAYS = 30
 TOP_INTENTS = 10
 # The may_i_work steps that tell the person the outcome (flows/flows/may_i_work.yml).
-OUTCOMES = {
-    "allowed": "May work now",
-    "allowed_needs_w_document": "Needs a W-document",
-    "not_yet": "Not yet",
-    "no_reception": "No COA reception",
-    "under_18": "Under 18",
+OUTCOMES = {  # the verdict steps of flows/flows/may_i_work.yml (docs/eligibility.md)
+    "verdict_allowed": "May work now",
+    "verdict_status": "Residence permit: no TWV needed",
+    "verdict_tpd": "Temporary protection (Ukraine)",
+    "verdict_not_yet": "Not yet",
+    "verdict_needs_w_document": "Needs a W-document",
+    "verdict_rejected": "Finally rejected",
+    "verdict_appeal_no_stay": "Appeal without stay",
+    "verdict_dublin": "Dublin",
+    "verdict_protected_elsewhere": "Protection in another EU country",
+    "verdict_safe_country": "Safe country of origin",
+    "verdict_minor": "16 or 17",
+    "verdict_under_16": "Under 16",
+    "verdict_no_reception": "No COA reception",
+    "verdict_nidos": "Nidos",
+    "verdict_track_dependent": "Depends on the procedure (rules enacted)",
+    "verdict_situation_unknown": "Did not know: the case",
+    "verdict_appeal_unknown": "Did not know: stay during appeal",
+    "verdict_age_unknown": "Did not know: age",
+    "verdict_dublin_unknown": "Did not know: Dublin",
+    "verdict_safe_country_unknown": "Did not know: safe country",
+    "verdict_reception_unknown": "Did not know: reception",
+    "verdict_date_unknown": "Did not know: the date",
 }
 WAIT_BUCKETS = ((5 * 60, "under 5 minutes"), (15 * 60, "5 to 15 minutes"),
                 (60 * 60, "15 to 60 minutes"), (4 * 3600, "1 to 4 hours"),
@@ -266,6 +284,16 @@ async def handoff_chart(console: Console, w: Window) -> dict[str, Any] | None:
             "longest_text": minutes(waits["longest"])}
 
 
+def stale_content(console: Console) -> list[StaleItem] | None:
+    """What in the running content is past its review or planned date (bot/content/stale.py);
+    None when the console runs without the bot's content."""
+    if console.content is None:
+        return None
+    glossary = [(f"glossary {term.id}", source)
+                for term in console.content.glossary.terms for source in term.sources]
+    return stale_items(console.content.bundle, console.today(), glossary)
+
+
 def build_dashboard_router(console: Console, gate: Gate) -> APIRouter:
     router = APIRouter(prefix="/console/dashboard")
     Staff = Annotated[Viewer, Depends(gate.role("admin", "coach"))]
@@ -275,6 +303,7 @@ def build_dashboard_router(console: Console, gate: Gate) -> APIRouter:
         window = Window.ending(console.today())
         found = await build_charts(console, window)
         return render(console, request, "dashboard.html", title="Dashboard", days=DAYS,
-                      first_day=window.days[0], last_day=window.days[-1], **found)
+                      first_day=window.days[0], last_day=window.days[-1],
+                      stale=stale_content(console), today=console.today(), **found)
 
     return router

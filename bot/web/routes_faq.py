@@ -110,10 +110,12 @@ def build_faq_router(console: Console, gate: Gate) -> APIRouter:
         key, lang = pick(doc, form.get("answer"), form.get("lang"))
         text = form.get("text")
         rows = [
-            SourceRow(url.strip(), title.strip(), checked.strip(), note.strip())
-            for title, url, checked, note in zip(
+            SourceRow(url.strip(), title.strip(), verified.strip(), note.strip(),
+                      seen.strip() or "copy", review_by.strip())
+            for title, url, verified, note, seen, review_by in zip(
                 form.lists.get("source_title", []), form.lists.get("source_url", []),
-                form.lists.get("source_checked", []), form.lists.get("source_note", []),
+                form.lists.get("source_verified", []), form.lists.get("source_note", []),
+                form.lists.get("source_seen", []), form.lists.get("source_review_by", []),
                 strict=False,
             )
             if url.strip() or title.strip()

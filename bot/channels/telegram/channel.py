@@ -172,7 +172,8 @@ class TelegramChannel:
             return await self.sender.send(chat_id, part)
         bundle = self.dialogue.s.content.bundle
         try:  # the PDF takes some milliseconds to lay out: not on the event loop
-            data = await asyncio.to_thread(attachment_bytes, part.document, bundle)
+            data = await asyncio.to_thread(attachment_bytes, part.document, bundle,
+                                           self.dialogue.s.today())
         except ContentError as exc:
             logger.error("document %s for chat %s not sent: %s", part.document, chat_id, exc)
             return "rejected"

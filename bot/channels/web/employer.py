@@ -1,6 +1,6 @@
 """The employer's page on the web: the PDF to download and a printable HTML page.
 
-Mount it with `app.include_router(build_employer_router(rules_as_of=...))`:
+Mount it with `app.include_router(build_employer_router(values=...))`:
 
     GET /employer/twv.pdf?lang=nl|en   the one-page PDF, inline, as werkgever-twv.pdf
                                        or employer-twv.pdf
@@ -16,7 +16,6 @@ import base64
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import date
 from html import escape
 
 from fastapi import APIRouter
@@ -26,8 +25,10 @@ from bot.content.employer import (
     EmployerPage,
     PageLanguage,
     RenderedPage,
+    Values,
     employer_pdf,
     employer_pdf_filename,
+    employer_text,
     load_employer_page,
     page_language,
     render_page,
@@ -97,29 +98,32 @@ def page_html(rendered: RenderedPage) -> str:
 def build_employer_router(
     page: EmployerPage | None = None,
     *,
-    rules_as_of: Callable[[], date] | None = None,
+    values: Callable[[], Values] | None = None,
 ) -> APIRouter:
-    """Routes for the employer's page. `rules_as_of` gives the date the footer states (pass
-    the content bundle's `rules_as_of`); without it, the newest `checked` date of the page."""
+    """Routes for the employer's page. `values()` gives today's placeholder lookup (pass one
+    made from the content bundle: bot/flows/engine.py `values_of`); without it, the page's
+    own sources and flows/rules.yml."""
     if page is None:
         try:
             page = load_employer_page()
         except ContentError as exc:
             logger.error("the employer's page is switched off: %s", exc)
     router = APIRouter()
-    pdf_cache: dict[tuple[PageLanguage, date | None], bytes] = {}
+    pdf_cache: dict[tuple[PageLanguage, str], bytes] = {}
 
-    def as_of() -> date | None:
-        return rules_as_of() if rules_as_of is not None else None
+    def lookup() -> Values | None:
+        return values() if values is not None else None
 
     @router.get("/employer/twv.pdf", name="employer_pdf", include_in_schema=False)
     async def pdf(lang: str | None = None) -> Response:
         if page is None:
             return Response(_UNAVAILABLE, status_code=503, media_type="text/plain")
-        code, day = page_language(lang), as_of()
-        if (code, day) not in pdf_cache:
-            pdf_cache[(code, day)] = employer_pdf(code, page=page, rules_as_of=day)
-        return Response(pdf_cache[(code, day)], media_type="application/pdf", headers={
+        code, filled = page_language(lang), lookup()
+        key = (code, employer_text(code, page=page, values=filled))  # the same words: same PDF
+        if key not in pdf_cache:
+            pdf_cache.clear()  # only today's page is asked for
+            pdf_cache[key] = employer_pdf(code, page=page, values=filled)
+        return Response(pdf_cache[key], media_type="application/pdf", headers={
             "Content-Disposition": f'inline; filename="{employer_pdf_filename(code)}"',
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-cache",
@@ -129,7 +133,7 @@ def build_employer_router(
     async def html_page(lang: str | None = None) -> Response:
         if page is None:
             return Response(_UNAVAILABLE, status_code=503, media_type="text/plain")
-        rendered = render_page(lang or "nl", page=page, rules_as_of=as_of())
+        rendered = render_page(lang or "nl", page=page, values=lookup())
         return HTMLResponse(page_html(rendered), headers=HTML_HEADERS)
 
     return router
