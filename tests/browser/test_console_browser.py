@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 ADMIN = ("admin@werkpad.test", "Ada Admin", "a long admin password")
 COACH = ("coach@werkpad.test", "Cas Coach", "a long coach password")
 LAPTOP: ViewportSize = {"width": 1280, "height": 900}
-NEW_HOW_LONG = "Updated in the console: UWV decides within 5 weeks of a complete application."
+NEW_HOW_LONG = ("Updated in the console: UWV decides within {twv_decision_weeks} weeks of a "
+                "complete application.")
+SHOWN_HOW_LONG = NEW_HOW_LONG.replace("{twv_decision_weeks}", "5")  # the rule value, filled in
 
 
 async def _add_users(database: Path) -> None:
@@ -115,9 +117,9 @@ def test_admin_edits_a_faq_answer_and_the_bot_uses_it(
 
     # A bad source date is shown at its field, and nothing is published.
     console.get_by_test_id("tab-en").click()
-    console.get_by_test_id("source-checked").first.fill("last week")
+    console.get_by_test_id("source-verified").first.fill("last week")
     console.get_by_test_id("save").click()
-    expect(console.get_by_test_id("error-source-0-checked")).to_be_visible()
+    expect(console.get_by_test_id("error-source-0-verified")).to_be_visible()
     shot(console, screenshots, "03-faq-field-error")
 
     # The person's side: the web chat on a phone shows the new text at once.
@@ -127,7 +129,7 @@ def test_admin_edits_a_faq_answer_and_the_bot_uses_it(
         chat.goto(console_server.url)
         agree(chat)
         type_message(chat, "How long does a TWV take?")
-        expect_bot_says(chat, NEW_HOW_LONG)
+        expect_bot_says(chat, SHOWN_HOW_LONG)
         shot(chat, screenshots, "04-chat-uses-new-answer", full=False)
     finally:
         phone.close()

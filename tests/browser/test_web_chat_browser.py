@@ -85,13 +85,19 @@ def test_newcomer_checks_when_they_may_work(page: Page, screenshots: Path) -> No
     shot(page, screenshots, "02-menu")
 
     type_message(page, "can I work?")
-    expect_bot_says(page, "Are you 18 years or older?")
-    tap_chip(page, "Yes")
+    expect_bot_says(page, "where is your asylum case now?")
+    type_message(page, "still waiting for the IND")  # typed, as people do
+    expect_bot_says(page, "How old are you?")
+    tap_chip(page, "18 or older")
+    expect_bot_says(page, "another EU country must handle")
+    tap_chip(page, "No")
+    expect_bot_says(page, "Are you from a safe country of origin?")
+    tap_chip(page, "No")
+    expect_bot_says(page, "Where do you live now?")
+    tap_chip(page, "In a COA location (azc)")
     expect_bot_says(page, "On what date did you apply for asylum?")
     shot(page, screenshots, "03-asks-date")
     type_message(page, "15-03-2025")
-    expect_bot_says(page, "Does COA give you reception")
-    tap_chip(page, "Yes, I live in a COA location")
     expect_bot_says(page, "Do you have a W-document?")
     tap_chip(page, "Yes")
 
@@ -188,7 +194,7 @@ def test_reloading_restores_the_conversation(page: Page, screenshots: Path) -> N
     expect(chip).to_be_enabled()
     chip.tap()
     wait_idle(page)
-    expect_bot_says(page, "Are you 18 years or older?")
+    expect_bot_says(page, "where is your asylum case now?")
 
 
 def test_reloaded_answers_keep_their_source_links(page: Page) -> None:

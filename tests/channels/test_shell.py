@@ -25,7 +25,7 @@ def test_piped_shell_prints_one_json_object_per_reply(tmp_path: Path) -> None:
     assert run(["db", "upgrade"], "", env).returncode == 0
     assert run(["content", "import"], "", env).returncode == 0
     done = run(["shell", "--json", "--user", "newcomer"],
-               "hello\ncmd:consent\ncan I work?\nyes\n", env)
+               "hello\ncmd:consent\ncan I work?\n1\n1\n3\n2\n1\n", env)
     assert done.returncode == 0, done.stderr
     replies = [json.loads(line) for line in done.stdout.splitlines()]
     assert all({"text", "buttons", "flow", "step", "intent", "language"} <= r.keys()

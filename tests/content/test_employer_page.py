@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,17 +39,24 @@ from bot.content.pdf import (
     render_pdf,
     to_winansi,
 )
+from bot.content.rules_admin import enact
 from bot.content.store import load_directory
 from bot.errors import ContentError
+from bot.flows.engine import values_of
+from bot.flows.loader import load_rules_text
+from bot.flows.model import ContentBundle
+from bot.flows.render import MonthYear
 from bot.settings import ROOT
 
 PAGE_FILE = ROOT / "flows" / "employer.yml"
 URL = re.compile(r"https?://\S+")
 FACTS = {
     "nl": ("tewerkstellingsvergunning", "UWV", "6 maanden", "18 jaar", "29 november 2023",
-           "24 weken", "5 weken", "12 juni 2026", "3 maanden", "minimumloon", "voorstel"),
+           "24 weken", "5 weken", "12 juni 2026", "minimumloon", "voorstel",
+           "niet bevestigen"),
     "en": ("tewerkstellingsvergunning", "UWV", "6 months", "18 or older", "29 November 2023",
-           "24 weeks", "5 weeks", "12 June 2026", "3 months", "minimum wage", "proposal"),
+           "24 weeks", "5 weeks", "12 June 2026", "minimum wage", "proposal",
+           "cannot confirm"),
 }
 
 
@@ -106,7 +115,8 @@ def test_the_pdf_is_one_well_formed_a4_page(page: EmployerPage, lang: str) -> No
 def test_a_reader_gets_the_facts_and_the_sources_out_of_the_pdf(
     page: EmployerPage, lang: str, tmp_path: Path
 ) -> None:
-    text = pdf_text(employer_pdf(lang, page=page, rules_as_of=date(2026, 11, 28)), tmp_path)
+    text = pdf_text(employer_pdf(lang, page=page, values=values(MonthYear(2026, 11, 1))),
+                    tmp_path)
     flat = " ".join(text.split())
     for fact in FACTS[lang]:
         assert fact in flat, fact
@@ -114,12 +124,12 @@ def test_a_reader_gets_the_facts_and_the_sources_out_of_the_pdf(
         assert source.url in text.replace("\n", ""), source.url
     assert "één werkgever" in flat if lang == "nl" else "one employer" in flat
     assert ("geen juridisch advies" if lang == "nl" else "not legal advice") in flat
-    assert "28 november 2026" in flat.lower()
+    assert "november 2026" in flat.lower()
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_chat_text_fits_one_message_and_says_the_same(page: EmployerPage, lang: str) -> None:
-    text = employer_text(lang, page=page, rules_as_of=date(2026, 11, 28))
+    text = employer_text(lang, page=page, values=values(MonthYear(2026, 11, 1)))
     assert len(text) < MAX_CHAT_CHARS
     for fact in FACTS[lang]:
         assert fact in text, fact
@@ -145,22 +155,46 @@ def test_every_number_on_the_page_comes_from_the_rules_or_the_answers(
     assert not unknown, f"numbers not in rules.yml or work_permit.yml: {sorted(unknown)}"
 
 
-def test_the_sources_match_the_answers_and_rules_with_the_same_checked_dates(
+def test_the_sources_match_the_answers_and_rules_with_the_same_verified_dates(
     page: EmployerPage,
 ) -> None:
     bundle, _ = load_directory(ROOT / "flows")
-    known = {(s.url, s.checked) for answer in bundle.answers.values() for s in answer.sources}
-    known |= {(s.url, s.checked) for rule in bundle.rules for s in rule.sources}
+    known = {(s.url, s.verified) for answer in bundle.answers.values() for s in answer.sources}
+    known |= {(s.url, s.verified) for rule in bundle.rules for s in rule.sources}
     for source in page.sources:
-        assert (source.url, source.checked) in known, source.url
-    assert page.newest_check() == bundle.rules_as_of()
+        assert (source.url, source.verified) in known, source.url
+    assert page.as_of() == bundle.rules_as_of(date(2026, 12, 6)) == date(2026, 2, 1)
 
 
-def test_the_rules_date_is_filled_in_from_what_the_caller_passes(page: EmployerPage) -> None:
-    assert "Rules as of 1 March 2027;" in employer_text("en", page=page,
-                                                       rules_as_of=date(2027, 3, 1))
-    assert "Regels zoals bekend op 1 maart 2027;" in employer_text(
-        "nl", page=page, rules_as_of=date(2027, 3, 1))
+def values(as_of: date, bundle: ContentBundle | None = None) -> Callable[[str], Any]:
+    bundle = bundle or load_directory(ROOT / "flows")[0]
+    today = date(2026, 12, 6)
+    return lambda name: as_of if name == "rules_as_of" else values_of(bundle, today)(name)
+
+
+def test_the_dates_and_rule_values_are_filled_in_from_what_the_caller_passes(
+    page: EmployerPage,
+) -> None:
+    english = employer_text("en", page=page, values=values(MonthYear(2027, 3, 1)))
+    assert "Information as of March 2027;" in english
+    assert "information as of February 2026, compared with saved copies" in english
+    assert "Informatie van maart 2027;" in employer_text(
+        "nl", page=page, values=values(MonthYear(2027, 3, 1)))
+
+
+def test_enacting_the_proposal_changes_the_page() -> None:
+    """No rule value is written on the page: `rules enact` changes it with every answer."""
+    text = (ROOT / "flows" / "rules.yml").read_text(encoding="utf-8")
+    enacted = enact(text, "work_wait_months", date(2026, 12, 1), today=date(2026, 12, 6))
+    bundle, _ = load_directory(ROOT / "flows")
+    rules, issues = load_rules_text(enacted, "rules.yml")
+    assert not issues
+    changed = replace(bundle, rules=rules)
+    page = load_employer_page()
+    before = employer_text("nl", page=page, values=values(MonthYear(2026, 2, 1)))
+    after = employer_text("nl", page=page, values=values(MonthYear(2026, 2, 1), changed))
+    assert "minstens 6 maanden" in before and "minstens 6 maanden" not in after
+    assert "minstens 3 maanden" in after
 
 
 def test_any_language_but_english_gets_the_dutch_page() -> None:
@@ -195,8 +229,8 @@ def test_a_missing_translation_is_reported_at_its_line() -> None:
 
 def test_an_unknown_placeholder_and_a_bad_date_are_reported() -> None:
     text = PAGE_FILE.read_text(encoding="utf-8")
-    broken = text.replace("Rules as of {rules_as_of}", "Rules as of {today}", 1)
-    broken = broken.replace('checked: "2026-11-28"', 'checked: "2026-02-30"', 1)
+    broken = text.replace("Information as of {rules_as_of}", "Information as of {today}", 1)
+    broken = broken.replace('verified: "2026-02"', 'verified: "2026-02-30"', 1)
     page, issues = read_employer_page(broken)
     assert page is None
     messages = " ".join(str(issue) for issue in issues)
@@ -237,7 +271,7 @@ def test_long_text_flows_onto_a_second_page_with_a_valid_xref(tmp_path: Path) ->
 @pytest.fixture
 async def client(page: EmployerPage) -> AsyncIterator[httpx.AsyncClient]:
     app = FastAPI()
-    app.include_router(build_employer_router(page, rules_as_of=lambda: date(2026, 11, 28)))
+    app.include_router(build_employer_router(page, values=lambda: values(MonthYear(2026, 11, 1))))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client

@@ -32,8 +32,8 @@ def test_every_number_in_every_answer_is_sourced() -> None:
     problems = unsourced_numbers(bundle.answers.values(), bundle.rules, source_notes())
     assert not problems, "\n".join(str(p) for p in problems)
     # the check looked at real numbers: these answers have some, in every script they use
-    texts = bundle.answers["work_permit/how_long"].text.texts
-    assert 5 in numbers_in(texts["en"]) and 5 in numbers_in(texts["fa"])
+    texts = bundle.answers["labour_rights/exploitation"].text.texts
+    assert 112 in numbers_in(texts["en"]) and 112 in numbers_in(texts["fa"])
 
 
 @pytest.mark.parametrize(

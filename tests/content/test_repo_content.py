@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot.content.store import check_directory, load_directory
@@ -31,12 +32,24 @@ def test_every_flow_has_a_current_diagram_linked_from_the_readme() -> None:
         assert f"(docs/diagrams/{flow.id}.md)" in readme
 
 
-def test_every_answer_names_a_source_and_a_checked_date() -> None:
+# Answers that state no fact (small talk, what the bot can do): a source would only pretend.
+NO_FACTS = {"greet", "affirm", "deny", "thank", "goodbye", "bot_challenge", "change_language",
+            "out_of_scope", "help"}
+
+
+def test_every_answer_with_facts_names_a_source_and_when_it_was_verified() -> None:
     bundle, _ = load_directory(ROOT / "flows")
     for key, answer in bundle.answers.items():
+        if key in NO_FACTS:
+            assert not answer.sources, f"{key} states no fact from {answer.sources[0].url}"
+            continue
         assert answer.sources, f"answer {key} has no source"
-        assert all(s.url.startswith(("https://", "http://")) and s.checked
+        assert all(s.url.startswith(("https://", "http://")) and s.verified
                    for s in answer.sources), key
+        # nobody read a page on a day after today, and nothing claims the live page unread
+        assert all(s.verified and s.verified <= date.today() for s in answer.sources), key
+        assert all(s.seen == "copy" for s in answer.sources), (
+            f"{key}: a source says `seen: live`, but no live page has been read yet")
 
 
 def test_no_rule_number_is_written_into_python() -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.db.models import ConversationState, Event
 from bot.messages import IncomingMessage
 from tests.support.dialog import Chat
+from tests.support.eligibility import to_date
 from tests.support.fakes import FailingTranslator
 
 
@@ -68,7 +69,7 @@ async def test_impossible_dates_are_refused_and_the_step_stays(
     chat: Chat, answer: str, hint: str
 ) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say(answer)
     chat.expect(hint, "On what date did you apply")
     state = await state_of(chat)

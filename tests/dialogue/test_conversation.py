@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot.db.models import Event, Person
 from tests.dialogue.conftest import MakeDialogue
 from tests.support.dialog import Chat
+from tests.support.eligibility import to_date
 from tests.support.fakes import ScriptedNLU
 
 
@@ -64,19 +65,19 @@ async def test_language_can_be_chosen_before_agreeing(make_dialogue: MakeDialogu
 @pytest.mark.parametrize("word", ["stop", "STOP!", "stoppen", "توقف", "ደው በል", "dur", "/cancel"])
 async def test_stop_in_any_language_ends_the_flow(chat: Chat, word: str) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say(word)
     chat.expect("I stopped", "What would you like to do?")
     await chat.say("15-03-2025")  # no longer an answer to anything
-    chat.expect_not("Does COA give you reception")
+    chat.expect_not("Do you have a W-document")
 
 
 @pytest.mark.parametrize("word", ["back", "terug", "رجوع", "ተመለስ", "geri"])
 async def test_back_returns_to_the_previous_question(chat: Chat, word: str) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say("15-03-2025")
-    chat.expect("Does COA give you reception")
+    chat.expect("Do you have a W-document")
     await chat.say(word)
     chat.expect("On what date did you apply")
 
@@ -105,7 +106,7 @@ async def test_invalid_answers_are_re_asked_with_a_hint_and_a_coach_is_offered_a
     chat: Chat,
 ) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say("blue")
     chat.expect("15-03-2025", "On what date did you apply")
     await chat.say("31-02-2025")
@@ -119,28 +120,28 @@ async def test_invalid_answers_are_re_asked_with_a_hint_and_a_coach_is_offered_a
     await chat.say("last summer")
     chat.expect("month and a year")
     await chat.say("01-02-2026")
-    chat.expect("Does COA give you reception")
+    chat.expect("Do you have a W-document")
 
 
 async def test_a_question_in_the_middle_is_answered_then_the_flow_resumes(chat: Chat) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say("how much does a TWV cost?")
     chat.expect("Shall we continue where we were?")
     assert "On what date did you apply" not in chat.text
     await chat.say("yes")
     chat.expect("On what date did you apply")
     await chat.say("01-02-2026")
-    chat.expect("Does COA give you reception")
+    chat.expect("Do you have a W-document")
 
 
 async def test_after_the_detour_an_answer_to_the_question_is_still_taken(chat: Chat) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say("what is a BSN")
     chat.expect("citizen service number", "continue")
     await chat.say("01-02-2026")
-    chat.expect("Does COA give you reception")
+    chat.expect("Do you have a W-document")
 
 
 async def test_a_stale_button_after_the_flow_ended_gets_the_menu(chat: Chat) -> None:
@@ -188,10 +189,10 @@ async def test_a_restart_resumes_at_the_same_step(make_dialogue: MakeDialogue) -
     first = Chat(await make_dialogue(), user="restart-person")
     await first.agree()
     await first.say("can I work?")
-    await first.press("Yes")
+    await to_date(first)
     chat = Chat(await make_dialogue(), user="restart-person")  # a new process, same database
     await chat.say("01-02-2026")
-    chat.expect("Does COA give you reception")
+    chat.expect("Do you have a W-document")
 
 
 async def test_content_changed_under_a_person_does_not_leave_them_stuck(
@@ -207,11 +208,11 @@ async def test_content_changed_under_a_person_does_not_leave_them_stuck(
 
         state = await get_state(session, person_id=person.id)
         state.step_id = "a_step_that_was_removed"
-    await chat.say("yes")
+    await chat.say("1")
     chat.expect("something went wrong")
     assert "flow:may_i_work" in chat.buttons
     await chat.press("flow:may_i_work")
-    chat.expect("18 years or older")
+    chat.expect("where is your asylum case now?")
 
 
 def first_words(command: str) -> list[tuple[str, str]]:
@@ -229,18 +230,18 @@ async def test_stop_works_in_all_thirteen_languages(chat: Chat, lang: str, word:
     await chat.say("can I work?")
     await chat.say(word)
     chat.expect("What would you like to do?")
-    await chat.say("yes")  # the age question is gone: "yes" is no longer an answer to it
-    chat.expect_not("On what date did you apply")
+    await chat.say("1")  # the first question is gone: "1" is no longer an answer to it
+    chat.expect_not("How old are you?")
 
 
 @pytest.mark.parametrize(("lang", "word"), first_words("back"))
 async def test_back_works_in_all_thirteen_languages(chat: Chat, lang: str, word: str) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say(word)
     # the reply may now be in that language: check the position, not the English words
-    assert chat.last[-1].meta["step"] == "ask_age"
-    assert chat.buttons[-2:] == ["answer:yes", "answer:no"]
+    assert chat.last[-1].meta["step"] == "ask_reception"
+    assert chat.buttons[0] == "answer:coa_location"
 
 
 @pytest.mark.parametrize(("lang", "word"), first_words("menu"))

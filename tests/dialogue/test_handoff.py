@@ -6,7 +6,7 @@ working hours or outside them, and a translator fake where translation matters.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from bot.handoff.relay import Relay
 from bot.web.accounts import create_user
 from bot.web.models import User
 from tests.support.dialog import Chat
+from tests.support.eligibility import to_date
 
 WEDNESDAY_NOON = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)  # 12:00 in Amsterdam
 SATURDAY = datetime(2026, 12, 5, 11, 0, tzinfo=UTC)
@@ -109,11 +110,12 @@ async def test_with_no_coach_registered_nobody_is_promised(chat: Chat) -> None:
 
 async def test_the_eligibility_answers_reach_the_ticket(chat: Chat) -> None:
     await chat.say("can i work?")
-    await chat.press("answer:yes")  # adult
+    await chat.press("answer:waiting")
+    await chat.press("answer:adult")
     await chat.payload("cmd:coach")
     await chat.press("answer:work_permit")
     ticket = (await tickets(chat.dialogue))[0]
-    assert ticket.summary["slots"].get("is_adult") is True
+    assert ticket.summary["slots"].get("age") == "adult"
     assert ticket.summary["flow_before"] == "may_i_work"
     assert "can_i_work" in ticket.summary["intents"]
 
@@ -196,7 +198,7 @@ async def test_hand_back_restores_the_flow_where_the_person_was(chat: Chat) -> N
     dialogue = chat.dialogue
     amina = await coach(dialogue)
     await chat.say("can i work?")
-    await chat.press("answer:yes")  # adult: now asked for the application date
+    await to_date(chat)  # now asked for the application date
     asked = chat.text
     await ask_for_coach(chat)
     ticket = (await tickets(dialogue))[0]
@@ -419,7 +421,7 @@ async def test_retention_deletes_old_coach_messages_and_closed_tickets(chat: Cha
 
 async def test_cancelling_the_request_goes_back_to_where_the_person_was(chat: Chat) -> None:
     await chat.say("can i work?")
-    await chat.press("answer:yes")  # adult: now asked for the application date
+    await to_date(chat)  # now asked for the application date
     asked = chat.last[-1].text
     assert "On what date" in asked
     await ask_for_coach(chat)
@@ -467,7 +469,13 @@ async def test_outside_working_hours_a_waiting_person_hears_when_coaches_start(
     await ask_for_coach(chat)
     ticket = (await tickets(dialogue))[0]
     await Coaches(dialogue.s).claim(ticket.id, amina, via="console")
-    monkeypatch.setattr("bot.handoff.desk.utcnow", lambda: SATURDAY)
+    # the person writes on the next Saturday after the real clock: the message is saved at the
+    # clock's time, so the day off must come after it (a fixed date expired on 5 Dec 2026)
+    now = datetime.now(UTC)
+    saturday = (now + timedelta(days=(5 - now.weekday()) % 7 or 7)).replace(
+        hour=11, minute=0, second=0, microsecond=0)
+    monday = saturday + timedelta(days=2)
+    monkeypatch.setattr("bot.handoff.desk.utcnow", lambda: saturday)
     await chat.say("are you there?")
-    chat.expect("not working right now", "December 7, 2026")
+    chat.expect("not working right now", f"{monday:%B} {monday.day}, {monday.year}")
     assert chat.buttons == ["cmd:coach_cancel"]

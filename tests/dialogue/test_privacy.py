@@ -11,6 +11,7 @@ from bot.db.models import Event, Person, utcnow
 from bot.privacy import purge_expired
 from tests.dialogue.conftest import MakeDialogue
 from tests.support.dialog import Chat
+from tests.support.eligibility import to_date
 
 
 async def rows_about(engine: AsyncEngine, person_id: int) -> dict[str, int]:
@@ -37,7 +38,7 @@ async def test_forget_asks_first_then_deletes_every_row_about_the_person(
     chat = Chat(await make_dialogue(), user="forget-me")
     await chat.agree()
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say("01-02-2026")
     async with chat.dialogue.s.sessions() as session:
         person = await session.scalar(select(Person))

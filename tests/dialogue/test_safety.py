@@ -10,6 +10,7 @@ from bot.db.models import Event
 from bot.flows.safety import find_sign, load_safety_text
 from bot.settings import ROOT
 from tests.support.dialog import Chat
+from tests.support.eligibility import to_date
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,7 @@ async def test_a_sign_gets_the_answer_and_a_coach_at_once(chat: Chat, text: str)
 
 async def test_a_sign_in_the_middle_of_a_flow_keeps_the_flow(chat: Chat) -> None:
     await chat.say("can I work?")
-    await chat.press("Yes")
+    await to_date(chat)
     await chat.say("my employer kept my passport")
     chat.expect("sounds serious")
     assert {"cmd:coach", "cmd:continue"} <= set(chat.buttons)

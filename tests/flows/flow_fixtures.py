@@ -54,10 +54,10 @@ steps:
   - id: allowed
     say:
       text:
-        en: "You may work now (rules checked {rules_as_of})."
+        en: "You may work now (rules as of {rules_as_of})."
         nl: "Je mag nu werken (regels gecontroleerd {rules_as_of})."
       unreviewed: [nl]
-      sources: [{title: "UWV", url: "https://www.uwv.nl/asiel", checked: "2026-11-28"}]
+      sources: [{title: "UWV", url: "https://www.uwv.nl/asiel", verified: "2026-11-28"}]
     next: ask_jobs
   - id: ask_jobs
     ask:
@@ -87,7 +87,7 @@ rules:
     valid_from: null
     valid_to: null
     summary: {en: "Six months after the application.", nl: "Zes maanden na de aanvraag."}
-    sources: [{url: "https://www.uwv.nl/asiel", checked: "2026-11-28"}]
+    sources: [{url: "https://www.uwv.nl/asiel", verified: "2026-11-28"}]
   - id: work_wait_months
     value: 3
     unit: months
@@ -95,7 +95,7 @@ rules:
     valid_from: "2027-01-01"
     valid_to: null
     summary: {en: "A proposal.", nl: "Een voorstel."}
-    sources: [{url: "https://example.org/p", checked: "2026-10-01"}]
+    sources: [{url: "https://example.org/p", verified: "2026-10-01"}]
 """
 
 KEYWORDS = """\
@@ -111,7 +111,7 @@ intent: documents
 answers:
   documents:
     text: {en: "You need a W-document.", nl: "Je hebt een W-document nodig."}
-    sources: [{title: "IND", url: "https://ind.nl/w", checked: "2026-11-01"}]
+    sources: [{title: "IND", url: "https://ind.nl/w", verified: "2026-11-01"}]
   documents/bsn:
     text: {en: "A BSN comes with BRP registration.", nl: "Een BSN krijg je bij inschrijving."}
     buttons: [{label: {en: "Permit steps", nl: "Stappen"}, payload: "flow:eligibility"}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 import pytest
@@ -42,8 +43,8 @@ def value(text: str, lang: str = "en", **kwargs: date) -> date | str:
         ("2026-05-02", "future"),
         ("2026-05-01", TODAY),
         ("1999-12-31", "too_old"),
-        ("03/2025", date(2025, 3, 1)),
-        ("2025-03", date(2025, 3, 1)),
+        ("03/2025", date(2025, 3, 31)),  # a month alone: its last day
+        ("2025-03", date(2025, 3, 31)),
         ("15-3", "vague"),
         ("2025", "vague"),
         ("", "unreadable"),
@@ -172,11 +173,20 @@ def test_reads_babels_own_long_dates(lang: str) -> None:
     [("March 2025", "en"), ("maart 2025", "nl"), ("mars 2025", "fr"), ("آذار 2025", "ar"),
      ("березня 2025", "uk"), ("ጥሪ 2025", "ti")],
 )
-def test_month_without_day_is_the_first_and_flagged(text: str, lang: str) -> None:
+def test_month_without_day_is_its_last_day_and_flagged(text: str, lang: str) -> None:
+    """The latest day the month can mean: a waiting time counted from it is never too short."""
     result = parse_date(text, lang, TODAY)
     assert isinstance(result, ParsedDate)
-    assert result.value.day == 1
+    assert result.value.year == 2025
+    assert result.value.day == calendar.monthrange(2025, result.value.month)[1]
     assert result.day_assumed
+
+
+def test_this_month_without_day_is_today_not_the_future() -> None:
+    today = date(2026, 12, 6)
+    result = parse_date("December 2026", "en", today)
+    assert isinstance(result, ParsedDate) and result.value == today and result.day_assumed
+    assert parse_date("January 2027", "en", today) == DateProblem("future")
 
 
 @pytest.mark.parametrize(
@@ -223,7 +233,7 @@ def test_vague(text: str) -> None:
 
 
 def test_since_month_in_arabic_is_not_read_as_relative() -> None:
-    assert value("منذ مارس 2025", "ar") == date(2025, 3, 1)
+    assert value("منذ مارس 2025", "ar") == date(2025, 3, 31)
 
 
 def test_bounds_are_the_callers() -> None:

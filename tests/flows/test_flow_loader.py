@@ -47,7 +47,7 @@ def test_fixture_flow_loads_with_step_lines() -> None:
     allowed = flow.steps["allowed"].payload
     assert isinstance(allowed, Say) and allowed.text is not None
     assert allowed.text.unreviewed == {"nl"}
-    assert allowed.sources[0].checked == date(2026, 11, 28)
+    assert allowed.sources[0].verified == date(2026, 11, 28)
 
 
 def test_broken_yaml_is_an_issue_with_its_line_not_an_exception() -> None:
@@ -241,7 +241,7 @@ def test_bundle_helpers() -> None:
     assert bundle.answer_for("work_permit") is None
     assert bundle.rule_value("work_wait_months", date(2025, 1, 1)) == 6
     assert bundle.rule_value("work_wait_months", date(2027, 6, 1)) == 6  # proposed never applies
-    assert bundle.rules_as_of() == date(2026, 11, 28)
+    assert bundle.rules_as_of() == date(2026, 11, 1)  # the month of the oldest verification
     ended = RULES.replace("valid_to: null", 'valid_to: "2024-12-31"', 1)
     ended_bundle, _ = bundle_from(ELIGIBILITY, rules=ended)
     assert ended_bundle.rule_value("work_wait_months", date(2024, 12, 31)) == 6  # inclusive

@@ -119,13 +119,18 @@ def test_invalid_expression() -> None:
 
 
 def test_choice_without_options_and_options_elsewhere() -> None:
+    """A choice needs options; a date or text question may have extra answers as buttons
+    ("I don't know"); a yes_no question has its own two buttons and no options."""
     issues = check(
         "  - id: a\n    ask: {slot: c, type: choice, text: {en: '?', nl: '?'}}\n"
         "  - id: b\n    ask:\n      slot: d\n      type: text\n      text: {en: '?', nl: '?'}\n"
+        "      options: [{value: dont_know, label: {en: X, nl: X}}]\n"
+        "  - id: e\n    ask:\n      slot: f\n      type: yes_no\n      text: {en: '?', nl: '?'}\n"
         "      options: [{value: x, label: {en: X, nl: X}}]\n"
     )
     assert only(issues, "choice has no options").step == "a"
-    assert only(issues, "only used by choice").step == "b"
+    assert only(issues, "yes_no question takes no options").step == "e"
+    assert not [i for i in issues if i.step == "b"]
 
 
 def test_if_without_else_and_else_not_last() -> None:

@@ -43,6 +43,26 @@ async def test_maps_the_rasa_reply() -> None:
     assert result.language == "en" and result.engine == "rasa"
 
 
+@pytest.mark.parametrize(("response", "expected"), [
+    ({"intent_response_key": "can_i_work/dublin", "confidence": 0.93}, "can_i_work/dublin"),
+    # the selector always names some sub-intent: a weak one is not the person's question
+    ({"intent_response_key": "can_i_work/dublin", "confidence": 0.21}, "can_i_work"),
+    # nor one under another base intent
+    ({"intent_response_key": "work_permit/how_long", "confidence": 0.8}, "can_i_work"),
+])
+async def test_a_sub_intent_counts_only_as_the_selectors_confident_answer(
+    response: dict[str, object], expected: str
+) -> None:
+    reply = {"text": "can i work", "intent": {"name": "can_i_work", "confidence": 0.95},
+             "intent_ranking": [{"name": "can_i_work", "confidence": 0.95}], "entities": [],
+             "response_selector": {"default": {"response": response, "ranking": [
+                 {"intent_response_key": "can_i_work/rejected", "confidence": 0.1}]}}}
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, json=reply))
+    result = await rasa(transport).parse("can i work")
+    assert result.intent.name == expected
+    assert result.intent_ranking[0].name == expected
+
+
 async def test_nlu_fallback_becomes_out_of_scope() -> None:
     reply = {"intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json=reply))

@@ -16,6 +16,7 @@ from bot.flows.render import format_value
 from bot.reminders.models import Reminder
 from tests.dialogue.conftest import TODAY, MakeDialogue
 from tests.support.dialog import Chat
+from tests.support.eligibility import to_date
 
 STRINGS = Strings.load()
 WORK_FROM = date(2026, 12, 15)  # applied 15 June 2026 + 6 months; TODAY is 28 Nov 2026
@@ -27,9 +28,8 @@ async def check(chat: Chat, applied: str, lang: str | None = None) -> None:
     if lang is not None:
         await chat.payload(f"lang:{lang}")
     await chat.say("can I work?")
-    await chat.press("answer:yes")
+    await to_date(chat)
     await chat.say(applied)
-    await chat.press("answer:coa_location")
     await chat.press("answer:yes")
 
 
@@ -106,9 +106,8 @@ async def test_asking_again_moves_the_one_pending_reminder(make_dialogue: MakeDi
     await check(chat, "15-06-2026")
     await chat.press("answer:remind_work")
     await chat.say("can I work?")
-    await chat.press("answer:yes")
+    await to_date(chat)
     await chat.say("20-06-2026")
-    await chat.press("answer:coa_location")
     await chat.press("answer:yes")
     await chat.press("answer:remind_work")
     [stored] = await reminders(chat)

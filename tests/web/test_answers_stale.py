@@ -72,9 +72,13 @@ def test_clearing_a_translation_removes_it_and_its_flags() -> None:
 def test_source_rows_are_checked_field_by_field() -> None:
     errors = check_source_rows([
         SourceRow("https://uwv.nl/x", "UWV", "2026-11-28"),
-        SourceRow("uwv.nl", "", "2026-02-30"),
+        SourceRow("https://uwv.nl/y", "UWV", "2026-02", seen="live", review_by="2027-01-31"),
+        SourceRow("uwv.nl", "", "2026-02-30", review_by="soon", seen="maybe"),
     ])
     assert errors == {
-        "source-1-url": "a source needs a web address starting with https://",
-        "source-1-checked": "write the date you checked it as YYYY-MM-DD",
+        "source-2-url": "a source needs a web address starting with https://",
+        "source-2-verified": "write when you compared the text with the page, as YYYY-MM-DD "
+                             "or YYYY-MM",
+        "source-2-review_by": "write the review date as YYYY-MM-DD, or leave it empty",
+        "source-2-seen": "choose a saved copy or the live page",
     }

@@ -19,6 +19,7 @@ from bot.db.models import Person, UTCDateTime
 from bot.db.session import make_sessionmaker
 from bot.web.charts import axis_top, nice_ceiling
 from tests.support.dialog import Chat
+from tests.support.eligibility import TO_DATE
 from tests.web.conftest import Site
 
 SECRET_ID = "secret-chat-777"
@@ -83,8 +84,9 @@ async def seed(site: Site) -> None:
         await said("c", 1, None, kind="button")
         await said("b", 5, "out_of_scope", hour=23, meta={"fallback": 2})
         await said("e", 40, "greet")
-        for step, days_ago in (("allowed", 0), ("allowed", 3), ("not_yet", 2),
-                               ("ask_date", 2), ("allowed", 40)):
+        for step, days_ago in (("verdict_allowed", 0), ("verdict_allowed", 3),
+                               ("verdict_not_yet", 2), ("ask_date", 2),
+                               ("verdict_allowed", 40), ("verdict_dublin", 1)):
             await told(step, days_ago)
 
 
@@ -109,9 +111,10 @@ async def test_numbers_are_counted_from_the_events(
     assert (rate[day(site, 0)], rate[day(site, 1)], rate[day(site, 5)]) == ("0%", "50%", "100%")
     assert rate[day(site, 2)] == "no data"
     assert "2 of 6 typed messages were not understood (33%)" in html
-    assert table(html, "eligibility") == [
-        ("May work now", "2"), ("Needs a W-document", "0"), ("Not yet", "1"),
-        ("No COA reception", "0"), ("Under 18", "0")]
+    assert table(html, "eligibility")[:8] == [  # every verdict has a row, in flow order
+        ("May work now", "2"), ("Residence permit: no TWV needed", "0"),
+        ("Temporary protection (Ukraine)", "0"), ("Not yet", "1"), ("Needs a W-document", "0"),
+        ("Finally rejected", "0"), ("Appeal without stay", "0"), ("Dublin", "1")]
     assert 'data-testid="no-handoff">No handoff data yet.' in html
     # pseudonymised: counts only
     assert SECRET_ID not in html and SECRET_TEXT not in html
@@ -197,10 +200,10 @@ async def test_a_finished_eligibility_check_is_counted(
     chat = Chat(site.dialogue, user="web-visitor-1")
     await chat.agree()
     await chat.payload("flow:may_i_work")
-    chat.expect("18 years or older")
-    await chat.press("Yes")
+    chat.expect("where is your asylum case now?")
+    for answer in TO_DATE:
+        await chat.press(answer)
     await chat.say("01-01-2020")
-    await chat.press("answer:coa_location")
     await chat.press("answer:yes")
     chat.expect("Good news")
     html = (await admin.get("/console/dashboard")).text
@@ -232,3 +235,15 @@ def test_the_window_is_thirty_utc_days_ending_today() -> None:
     window = Window.ending(date(2026, 3, 2))
     assert window.days[0] == "2026-02-01" and window.days[-1] == "2026-03-02"
     assert window.start == datetime(2026, 2, 1, tzinfo=UTC)
+
+
+async def test_the_dashboard_lists_content_past_its_date(
+    site: Site, admin: httpx.AsyncClient
+) -> None:
+    html = (await admin.get("/console/dashboard")).text
+    assert 'data-testid="stale"' in html
+    assert site.services.today() > date(2026, 6, 30)  # the real clock: both dates have passed
+    # the minimum wage of 1 January was due on 30 June 2026; the planned change of 12 June
+    # 2026 is still undecided
+    assert 'data-testid="stale-rule"' in html and "minimum_wage_hour" in html
+    assert 'data-testid="stale-planned_change"' in html and "work_wait_months" in html

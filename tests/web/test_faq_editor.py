@@ -19,7 +19,8 @@ from tests.support.fakes import EchoTranslator, ScriptedNLU
 from tests.web.conftest import ADMIN, Site, client_for, csrf_token, login, make_site
 
 KEY = "work_permit/how_long"
-NEW_EN = "UWV decides within 5 weeks of a complete application. Ask your employer how it goes."
+NEW_EN = ("UWV decides within {twv_decision_weeks} weeks of a complete application. Ask your "
+          "employer how it goes.")
 
 
 async def answer_versions(site: Site, intent: str = "work_permit") -> list[ContentVersion]:
@@ -44,13 +45,14 @@ def save_data(token: str, lang: str, text: str, sources: list[tuple[str, str, st
     data: dict[str, Any] = {
         "csrf_token": token, "answer": key, "lang": lang, "text": text,
         "source_title": [s[0] for s in sources], "source_url": [s[1] for s in sources],
-        "source_checked": [s[2] for s in sources], "source_note": ["" for _ in sources],
+        "source_verified": [s[2] for s in sources], "source_note": ["" for _ in sources],
+        "source_seen": ["copy" for _ in sources], "source_review_by": ["" for _ in sources],
     }
     return {**data, **extra}
 
 
 def current_sources(site: Site, body: str, key: str = KEY) -> list[tuple[str, str, str]]:
-    return [(s.title, s.url, s.checked) for s in AnswersDoc(body).sources(key)]
+    return [(s.title, s.url, s.verified) for s in AnswersDoc(body).sources(key)]
 
 
 async def test_the_list_shows_each_language_status(admin: httpx.AsyncClient) -> None:
@@ -88,7 +90,8 @@ async def test_a_new_english_text_is_published_marks_others_stale_and_the_bot_us
     chat = Chat(site.dialogue, lang="en")
     await chat.agree()
     replies = await chat.say("how long does a twv take")
-    assert any(NEW_EN in reply.text for reply in replies), [r.text for r in replies]
+    shown = NEW_EN.replace("{twv_decision_weeks}", "5")  # the rule value, filled in
+    assert any(shown in reply.text for reply in replies), [r.text for r in replies]
     async with make_sessionmaker(site.engine)() as session:
         audit = (await session.scalars(
             select(AuditEvent).where(AuditEvent.action == "content.save"))).one()
@@ -104,7 +107,8 @@ async def test_updating_a_stale_dutch_text_does_not_make_english_stale(
     await admin.post("/console/faq/work_permit/save",
                      data=save_data(form["token"], "en", NEW_EN, sources))
     await admin.post("/console/faq/work_permit/save",
-                     data=save_data(form["token"], "nl", "UWV beslist binnen 5 weken.", sources))
+                     data=save_data(form["token"], "nl",
+                                    "UWV beslist binnen {twv_decision_weeks} weken.", sources))
     doc = AnswersDoc((await answer_versions(site))[-1].body)
     assert doc.status(KEY, "nl") == "present" and doc.status(KEY, "en") == "present"
     assert doc.status(KEY, "ar") == "stale"
@@ -132,6 +136,20 @@ async def test_a_translation_is_unreviewed_until_marked_reviewed(
     assert AnswersDoc(rows[-1].body).status(KEY, "so") == "present"
 
 
+async def test_a_rule_value_typed_as_a_number_is_refused_with_the_placeholder_to_use(
+    site: Site, admin: httpx.AsyncClient
+) -> None:
+    form = await edit_form(admin, "en")
+    sources = current_sources(site, (await answer_versions(site))[-1].body)
+    typed = "UWV decides within 5 weeks of a complete application."
+    response = await admin.post("/console/faq/work_permit/save",
+                                data=save_data(form["token"], "en", typed, sources))
+    assert response.status_code == 422
+    assert "the value of rule &#39;twv_decision_weeks&#39;" in response.text
+    assert "{twv_decision_weeks}" in response.text
+    assert len(await answer_versions(site)) == 1
+
+
 async def test_bad_source_fields_are_shown_at_the_field_and_nothing_is_saved(
     site: Site, admin: httpx.AsyncClient
 ) -> None:
@@ -143,7 +161,7 @@ async def test_bad_source_fields_are_shown_at_the_field_and_nothing_is_saved(
 
     assert response.status_code == 422
     assert 'data-testid="error-source-0-url"' in response.text
-    assert 'data-testid="error-source-0-checked"' in response.text
+    assert 'data-testid="error-source-0-verified"' in response.text
     assert NEW_EN in response.text  # what was typed is kept in the form
     assert len(await answer_versions(site)) == 1
 
@@ -233,12 +251,12 @@ async def test_suggest_translation_fills_the_editor_and_saves_it_unreviewed(
         suggested = await client.post("/console/faq/work_permit/suggest", data={
             "csrf_token": token, "answer": KEY, "lang": "ti"})
         assert suggested.status_code == 200
-        assert "[ti] By law UWV has 5 weeks" in suggested.text
+        assert "[ti] By law UWV has {twv_decision_weeks} weeks" in suggested.text
         assert "Machine translation from English, not saved yet" in suggested.text
         assert len(await answer_versions(site)) == 1  # a suggestion alone stores nothing
         sources = current_sources(site, (await answer_versions(site))[-1].body)
         await client.post("/console/faq/work_permit/save", data=save_data(
-            token, "ti", "[ti] By law UWV has 5 weeks to decide.", sources))
+            token, "ti", "[ti] By law UWV has {twv_decision_weeks} weeks to decide.", sources))
     doc = AnswersDoc((await answer_versions(site))[-1].body)
     assert doc.status(KEY, "ti") == "unreviewed"
 

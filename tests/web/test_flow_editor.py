@@ -80,16 +80,17 @@ async def test_the_test_chat_runs_the_edited_flow_without_publishing_it(
 ) -> None:
     token, _ = await open_editor(admin)
     text = (await flow_versions(site))[0].body
-    edited = text.replace("Are you 18 years or older?", "Are you an adult (18+)?")
+    edited = text.replace("How old are you?", "What is your age?")
 
     response = await admin.post(f"/console/flows/{FLOW}", data={
-        "csrf_token": token, "yaml": edited, "action": "test", "answers": "yes\nmaybe",
+        "csrf_token": token, "yaml": edited, "action": "test", "answers": "1\nmaybe",
         "test_lang": "en"})
 
     assert response.status_code == 200, response.text[:2000]
     assert 'data-testid="chat"' in response.text
-    assert "Are you an adult (18+)?" in response.text
-    assert 'data-testid="chat-person">yes' in response.text
+    assert "where is your asylum case now?" in response.text
+    assert 'data-testid="chat-person">1' in response.text
+    assert "What is your age?" in response.text  # "1" (waiting) led to the edited question
     assert "Not published yet." in response.text
     assert len(await flow_versions(site)) == 1  # testing stores nothing
 
@@ -99,7 +100,7 @@ async def test_publish_bumps_the_version_and_the_bot_uses_it_then_rollback(
 ) -> None:
     token, _ = await open_editor(admin)
     text = (await flow_versions(site))[0].body
-    edited = text.replace("Are you 18 years or older?", "Are you 18 or older now?")
+    edited = text.replace("How old are you?", "How old are you now?")
 
     response = await admin.post(f"/console/flows/{FLOW}", data={
         "csrf_token": token, "yaml": edited, "action": "publish"})
@@ -112,7 +113,7 @@ async def test_publish_bumps_the_version_and_the_bot_uses_it_then_rollback(
     assert "\nversion: 2\n" in rows[1].body
     flow = site.services.content.bundle.flows[FLOW]
     assert flow.version == 2
-    assert "Are you 18 or older now?" in flow.steps["ask_age"].payload.text.texts["en"]  # type: ignore[union-attr]
+    assert "How old are you now?" in flow.steps["ask_age"].payload.text.texts["en"]  # type: ignore[union-attr]
 
     rollback = await admin.post(f"/console/versions/flow/{FLOW}/rollback",
                                 data={"csrf_token": token, "version": "1"})
@@ -121,7 +122,7 @@ async def test_publish_bumps_the_version_and_the_bot_uses_it_then_rollback(
     assert [r.version for r in rows] == [1, 2, 3] and "\nversion: 3\n" in rows[2].body
     flow = site.services.content.bundle.flows[FLOW]
     assert flow.version == 3
-    assert "Are you 18 years or older?" in flow.steps["ask_age"].payload.text.texts["en"]  # type: ignore[union-attr]
+    assert "How old are you?" in flow.steps["ask_age"].payload.text.texts["en"]  # type: ignore[union-attr]
 
 
 async def test_a_five_megabyte_upload_is_refused_at_the_upload_field(

@@ -19,6 +19,7 @@ from bot.dialogue.manager import Dialogue
 from bot.settings import Settings
 from bot.web.models import AuditEvent
 from tests.support.dialog import Chat
+from tests.support.eligibility import to_date
 from tests.support.fakes import ScriptedNLU
 from tests.web.conftest import Site, csrf_token
 
@@ -47,9 +48,8 @@ async def eligibility(site: Site, settings: Settings, today: date, applied: str,
     chat = Chat(Dialogue(services), user=f"p-{today.isoformat()}")
     await chat.agree()
     await chat.payload("flow:may_i_work")
-    await chat.press("answer:yes")
+    await to_date(chat)
     await chat.say(applied)
-    await chat.press("answer:coa_location")
     await chat.press("answer:yes")
     return chat
 
@@ -107,10 +107,11 @@ async def test_enact_publishes_a_version_and_the_flow_uses_it_from_that_date(
 
     # applied 15 April 2026: 6 months -> 15 October; 3 months (the enacted rule) -> 15 July
     before = await eligibility(site, settings, date(2026, 6, 30), "15-04-2026", places)
-    before.expect("Not yet", "from October 15, 2026", "6 months after", "Rules as of")
+    before.expect("Not yet", "from October 15, 2026", "6 months after", "Information as of")
     after = await eligibility(site, settings, date(2026, 7, 20), "15-04-2026", places)
-    # the new source was checked on the console's today: the rules are "as of" that day
-    assert f'checked: "{site.services.today().isoformat()}"' in body
+    # the admin read the new source on the console's today, on the live site
+    assert f'verified: "{site.services.today().isoformat()}"\n' in body
+    assert "seen: live" in body
     # The proposal is one package: "no work for low-chance groups" came into force with it.
     # Werkpad cannot tell a person's group, so it computes no date and says who to ask.
     assert body.count('status: in_force') >= 2

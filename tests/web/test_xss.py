@@ -41,8 +41,10 @@ async def test_faq_text_and_source_fields_are_escaped_everywhere(
         "source_title": [PAYLOAD, *(s.title for s in sources)],
         "source_url": ["https://example.org/" + ATTRIBUTE.replace(" ", ""),
                        *(s.url for s in sources)],
-        "source_checked": ["2026-11-28", *(s.checked for s in sources)],
+        "source_verified": ["2026-11-28", *(s.verified for s in sources)],
         "source_note": [ATTRIBUTE, *(s.note for s in sources)],
+        "source_seen": ["copy", *(s.seen for s in sources)],
+        "source_review_by": ["", *(s.review_by for s in sources)],
     })
     assert response.status_code == 303, response.text[:3000]
     body = await latest(site, "answers", "work_permit")
@@ -64,8 +66,8 @@ async def test_a_field_error_echoes_the_input_escaped(admin: httpx.AsyncClient) 
     page = await admin.get("/console/faq/work_permit", params={"answer": KEY, "lang": "en"})
     response = await admin.post("/console/faq/work_permit/save", data={
         "csrf_token": csrf_token(page.text), "answer": KEY, "lang": "en", "text": PAYLOAD,
-        "source_title": [PAYLOAD], "source_url": [ATTRIBUTE], "source_checked": [PAYLOAD],
-        "source_note": [""],
+        "source_title": [PAYLOAD], "source_url": [ATTRIBUTE], "source_verified": [PAYLOAD],
+        "source_note": [""], "source_seen": [PAYLOAD], "source_review_by": [PAYLOAD],
     })
     assert response.status_code == 422
     assert_escaped(response.text)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from tg_harness import Harness, buttons, texts
 
+from tests.support.eligibility import TO_DATE
+
 
 async def test_english_consent_question_and_the_may_i_work_check(bot: Harness) -> None:
     ana = bot.user(501, "en")
@@ -27,12 +29,14 @@ async def test_english_consent_question_and_the_may_i_work_check(bot: Harness) -
     assert "reply_markup" not in edited
 
     replies = await bot.say(ana, "can I work?")
-    assert "Are you 18 years or older?" in replies[-1]["text"]
-    replies = await bot.press(ana, "Yes")
+    assert "where is your asylum case now?" in replies[-1]["text"]
+    replies = await bot.say(ana, "I'm still waiting for the IND")  # typed, not tapped
+    assert "How old are you?" in replies[-1]["text"]
+    for answer in TO_DATE[1:]:
+        replies = await bot.press(ana, answer)
     assert "On what date did you apply for asylum?" in replies[-1]["text"]
     replies = await bot.say(ana, "01-03-2026")
-    assert "Does COA give you reception" in replies[-1]["text"]
-    await bot.press(ana, "answer:coa_location")
+    assert "Do you have a W-document" in replies[-1]["text"]
     replies = await bot.press(ana, "answer:yes")
     answer = texts(replies)
     assert "you may work now" in answer
@@ -48,12 +52,11 @@ async def test_arabic_consent_question_and_buttons(bot: Harness) -> None:
     assert "شكرًا" in texts(replies)
 
     replies = await bot.say(amal, "هل يمكنني العمل؟")
-    assert "18" in replies[-1]["text"]
-    assert buttons(replies[-1]) == ["answer:yes", "answer:no"]
-    replies = await bot.press(amal, "answer:yes")
+    assert buttons(replies[-1])[0] == "answer:waiting"
+    for answer in TO_DATE:
+        replies = await bot.press(amal, answer)
     replies = await bot.say(amal, "01-03-2026")
-    assert buttons(replies[-1])[0] == "answer:coa_location"
-    await bot.press(amal, "answer:coa_location")
+    assert buttons(replies[-1])[0] == "answer:yes"  # the W-document question
     replies = await bot.press(amal, "answer:yes")
     assert "TWV" in texts(replies)
     person = await bot.person(502)
@@ -70,10 +73,10 @@ async def test_tigrinya_without_a_language_code_stays_tigrinya(bot: Harness) -> 
     assert "የቐንየለይ" in texts(replies)
 
     await bot.press(tesfay, "flow:may_i_work")
-    await bot.press(tesfay, "answer:yes")
+    for answer in TO_DATE:
+        await bot.press(tesfay, answer)
     replies = await bot.say(tesfay, "1/3/2026")
-    assert buttons(replies[-1])[0] == "answer:coa_location"
-    await bot.press(tesfay, "answer:coa_location")
+    assert buttons(replies[-1])[0] == "answer:yes"  # the W-document question
     replies = await bot.press(tesfay, "answer:yes")
     assert "TWV" in texts(replies)
     person = await bot.person(503)

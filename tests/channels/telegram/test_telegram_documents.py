@@ -11,6 +11,7 @@ from tg_harness import Harness, buttons, texts
 from bot.channels.telegram.formatting import Part, render
 from bot.content.attachments import employer_attachments
 from bot.messages import Attachment, Button, OutgoingMessage
+from tests.support.eligibility import TO_DATE
 
 
 async def to_the_end_of_the_check(bot: Harness, chat_id: int) -> list[dict[str, Any]]:
@@ -19,9 +20,9 @@ async def to_the_end_of_the_check(bot: Harness, chat_id: int) -> list[dict[str, 
     await bot.say(person, "/start")
     await bot.press(person, "cmd:consent")
     await bot.say(person, "can I work?")
-    await bot.press(person, "answer:yes")
+    for answer in TO_DATE:
+        await bot.press(person, answer)
     await bot.say(person, "01-03-2026")
-    await bot.press(person, "answer:coa_location")
     replies = await bot.press(person, "answer:yes")
     if "answer:no_reminder" in buttons(replies[-1]):  # a reminder is offered first
         replies = await bot.press(person, "answer:no_reminder")

@@ -103,28 +103,28 @@ async def test_replies_kept_but_only_partly_sent_are_finished_not_repeated(
 async def test_an_answer_lost_in_a_crash_shows_where_we_are_instead_of_answering_twice(
     make_bot: MakeBot, db_engine: AsyncEngine,
 ) -> None:
-    """The core took "yes" (18 or older) and moved to the date question, then the process
-    died before the reply was sent. Handling "yes" again would answer the date question
-    with "yes"; instead the person is asked for the date again."""
+    """The core took "1" (waiting for the IND) and moved to the age question, then the
+    process died before the reply was sent. Handling "1" again would answer the age question
+    with "1"; instead the person is asked the age question again."""
     first = await make_bot()
     ana = first.user(608)
     await first.say(ana, "hello")
     await first.press(ana, "cmd:consent")
     replies = await first.say(ana, "can I work?")
-    assert "18 years or older" in replies[-1]["text"]
+    assert "where is your asylum case now?" in replies[-1]["text"]
     async with make_sessionmaker(db_engine)() as session:
         _, revision = await repo.person_revision(session, channel="telegram",
                                                  external_id="608")
     assert revision is not None
     await first.service.stop()
-    update = {"update_id": 88_003, **ana.text_update("yes")}
+    update = {"update_id": 88_003, **ana.text_update("1")}
     await put_row(db_engine, update, 608, "working", revision=revision)
     # the core's half of the work, committed before the crash
     await first.dialogue.handle(IncomingMessage(
-        channel="telegram", external_id="608", text="yes", lang_hint="en"))
+        channel="telegram", external_id="608", text="1", lang_hint="en"))
 
     second = await make_bot()
     await second.settled(88_003)
     sent = second.api.sent(608)
-    assert "On what date did you apply for asylum?" in sent[-1]["text"]
+    assert "How old are you?" in sent[-1]["text"]
     assert "Please tap" not in texts(sent[-2:])
