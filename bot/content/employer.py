@@ -236,6 +236,7 @@ def _longest_values(name: str) -> Any:
 
 def file_values(page: EmployerPage, today: date | None = None) -> Values:
     """Placeholder values without a running bot: flows/rules.yml of today."""
+    from bot.flows.engine import content_value
     from bot.flows.loader import load_rules_text
     from bot.flows.model import ContentBundle
 
@@ -244,14 +245,10 @@ def file_values(page: EmployerPage, today: date | None = None) -> Values:
     bundle, day = ContentBundle(rules=rules), today or date.today()
 
     def lookup(name: str) -> Any:
-        if name == "rules_as_of":
+        if name == "rules_as_of":  # the page is as current as its own sources
             as_of = page.as_of()
             return MonthYear(as_of.year, as_of.month, 1)
-        value = bundle.text_value(name, day)
-        if value is None:
-            raise ContentError(f"the employer's page names {{{name}}}, which no rule in "
-                               "rules.yml has a value for today")
-        return value
+        return content_value(bundle, name, day)
 
     return lookup
 

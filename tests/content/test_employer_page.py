@@ -39,14 +39,13 @@ from bot.content.pdf import (
     render_pdf,
     to_winansi,
 )
-from bot.content.rules_admin import enact
 from bot.content.store import load_directory
 from bot.errors import ContentError
 from bot.flows.engine import values_of
-from bot.flows.loader import load_rules_text
 from bot.flows.model import ContentBundle
 from bot.flows.render import MonthYear
 from bot.settings import ROOT
+from tests.support.eligibility import enacted_rules
 
 PAGE_FILE = ROOT / "flows" / "employer.yml"
 URL = re.compile(r"https?://\S+")
@@ -184,12 +183,8 @@ def test_the_dates_and_rule_values_are_filled_in_from_what_the_caller_passes(
 
 def test_enacting_the_proposal_changes_the_page() -> None:
     """No rule value is written on the page: `rules enact` changes it with every answer."""
-    text = (ROOT / "flows" / "rules.yml").read_text(encoding="utf-8")
-    enacted = enact(text, "work_wait_months", date(2026, 12, 1), today=date(2026, 12, 6))
     bundle, _ = load_directory(ROOT / "flows")
-    rules, issues = load_rules_text(enacted, "rules.yml")
-    assert not issues
-    changed = replace(bundle, rules=rules)
+    changed = replace(bundle, rules=enacted_rules(date(2026, 12, 1), date(2026, 12, 6)))
     page = load_employer_page()
     before = employer_text("nl", page=page, values=values(MonthYear(2026, 2, 1)))
     after = employer_text("nl", page=page, values=values(MonthYear(2026, 2, 1), changed))

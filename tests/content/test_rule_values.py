@@ -10,15 +10,14 @@ import pytest
 
 from bot.content.employer import load_employer_page
 from bot.content.glossary import glossary_of
-from bot.content.rules_admin import enact
 from bot.content.store import load_directory, read_directory
 from bot.flows.engine import values_of
-from bot.flows.loader import load_rules_text
 from bot.flows.model import ContentBundle, LocalText
 from bot.flows.render import render
 from bot.flows.rule_texts import hard_coded
 from bot.flows.validation import _texts_of
 from bot.settings import ROOT
+from tests.support.eligibility import enacted_rules
 
 TODAY = date(2026, 12, 6)
 
@@ -68,11 +67,8 @@ def test_dates_counts_and_placeholders_are_not_rule_values(fine: str) -> None:
 
 def test_enacting_the_proposal_changes_every_answer_that_states_the_wait() -> None:
     bundle, _ = load_directory(ROOT / "flows")
-    text = (ROOT / "flows" / "rules.yml").read_text(encoding="utf-8")
-    rules, issues = load_rules_text(enact(text, "work_wait_months", date(2026, 12, 1),
-                                          today=TODAY), "rules.yml")
-    assert not issues
-    enacted = ContentBundle(bundle.flows, bundle.answers, rules, bundle.keywords)
+    enacted = ContentBundle(bundle.flows, bundle.answers,
+                            enacted_rules(date(2026, 12, 1), TODAY), bundle.keywords)
     stating = [a for a in bundle.answers.values() if "{work_wait_months}" in a.text.texts["en"]]
     assert len(stating) >= 5  # can_i_work, who_applies, cost_conditions, internship, ...
     for answer in stating:

@@ -9,12 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from bot.content.provenance import notices, provenance
-from bot.content.rules_admin import enact
 from bot.content.stale import format_items, stale_items
 from bot.content.store import load_directory
-from bot.flows.loader import load_rules_text
 from bot.flows.model import ContentBundle, LocalText, Rule, Source
 from bot.settings import ROOT
+from tests.support.eligibility import enacted_rules
 
 TODAY = date(2026, 12, 6)
 MEANING = LocalText({"en": "the wait would be shorter.", "nl": "de wachttijd zou korter zijn."})
@@ -77,10 +76,7 @@ def test_the_real_content_lists_what_is_past_its_date_newest_first() -> None:
 
 def test_enacting_the_proposal_clears_it_from_the_list() -> None:
     bundle, _ = load_directory(ROOT / "flows")
-    text = (ROOT / "flows" / "rules.yml").read_text(encoding="utf-8")
-    enacted, issues = load_rules_text(enact(text, "work_wait_months", date(2026, 12, 1),
-                                            today=TODAY), "rules.yml")
-    assert not issues
+    enacted = enacted_rules(date(2026, 12, 1), TODAY)
     after = stale_items(ContentBundle(bundle.flows, bundle.answers, enacted), TODAY)
     assert not [i for i in after if i.kind == "planned_change"]
     [caveat] = [n for n in notices(ContentBundle(rules=enacted), ["work_wait_months"], TODAY)

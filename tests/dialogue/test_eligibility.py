@@ -20,8 +20,9 @@ from tests.support.dialog import Chat
 from tests.support.eligibility import TO_DATE
 
 
-async def eligibility(make_dialogue: MakeDialogue, today: date, applied: str) -> Chat:
-    chat = Chat(await make_dialogue(today=today))
+async def check(chat: Chat, applied: str) -> Chat:
+    """Agree, then the whole check: waiting, adult, no Dublin, not safe, in an azc, this
+    application date, a W-document."""
     await chat.agree()
     await chat.say("can I work?")
     chat.expect("where is your asylum case now?")
@@ -32,6 +33,10 @@ async def eligibility(make_dialogue: MakeDialogue, today: date, applied: str) ->
     chat.expect("W-document")
     await chat.press("answer:yes")
     return chat
+
+
+async def eligibility(make_dialogue: MakeDialogue, today: date, applied: str) -> Chat:
+    return await check(Chat(await make_dialogue(today=today)), applied)
 
 
 @pytest.mark.parametrize(
@@ -70,13 +75,8 @@ async def test_the_planned_change_is_told_before_and_after_its_date(
     before = await eligibility(make_dialogue, date(2026, 3, 1), "01-01-2026")
     before.expect("Not yet", "A change is planned from June 12, 2026", "3 months instead of 6")
     before.expect_not("cannot confirm")
-    after = Chat(await make_dialogue(today=date(2026, 12, 6)), user="person-0002")
-    await after.agree()
-    await after.say("can I work?")
-    for answer in TO_DATE:
-        await after.press(answer)
-    await after.say("01-01-2026")
-    await after.press("answer:yes")
+    after = await check(Chat(await make_dialogue(today=date(2026, 12, 6)), user="person-0002"),
+                        "01-01-2026")
     after.expect("Good news: you may work now", "A change was planned from June 12, 2026",
                  "may not work at all", "cannot confirm that this change is in force")
     notice = next(r for r in after.last if r.meta.get("notices"))
@@ -127,13 +127,7 @@ async def test_once_the_proposal_is_enacted_nobody_gets_a_computed_date(
         await repo.save_content_version(session, kind="rules", key="rules", body=enacted,
                                         created_by="test")
     await dialogue.s.content.reload(dialogue.s.sessions, dialogue.s.settings)
-    chat = Chat(dialogue)
-    await chat.agree()
-    await chat.say("can I work?")
-    for answer in TO_DATE:
-        await chat.press(answer)
-    await chat.say("01-11-2026")
-    await chat.press("answer:yes")
+    chat = await check(Chat(dialogue), "01-11-2026")
     steps = [r.meta.get("step") for r in chat.last]
     assert "verdict_track_dependent" in steps and "verdict_allowed" not in steps, steps
     chat.expect("depends on your asylum procedure")
