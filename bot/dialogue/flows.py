@@ -16,7 +16,7 @@ from bot.dialogue.render import Rendered
 from bot.errors import ContentError
 from bot.flows.engine import depends_on, values_of
 from bot.flows.model import Answer, Source
-from bot.flows.render import render
+from bot.flows.render import format_value, render
 from bot.flows.state import FlowOutput, FlowState, StaleStateError, StepOutcome
 from bot.messages import Button, Link, OutgoingMessage
 
@@ -209,6 +209,10 @@ class FlowRunner:
             if note.code == "day_assumed":
                 turn.replies.append(await r.message(await r.ui("flow.day_assumed", turn.lang),
                                                     turn.lang))
+            elif note.code == "approximate" and isinstance(note.value, str):  # "7 months ago"
+                day = format_value(note.value, turn.lang)
+                turn.replies.append(await r.message(
+                    await r.ui("flow.date_approximate", turn.lang, date=day), turn.lang))
         if outcome.status == "invalid" and outcome.problem:
             key = self._hint_key(turn, outcome.problem)
             if key:

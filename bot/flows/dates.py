@@ -173,16 +173,20 @@ def _relative(words: list[str], today: date) -> ParsedDate | DateProblem | None:
         count = 1
     else:
         return DateProblem("vague")
+    # "7 months ago" is said of anything from about 6.5 to 7.5 months: read it as the latest
+    # of these (half a unit later), so that a waiting time counted from it is never too short
     try:
         if unit == "day":
             value = today - timedelta(days=count)
         elif unit == "week":
-            value = today - timedelta(weeks=count)
+            value = today - timedelta(weeks=count) + timedelta(days=3)
+        elif unit == "month":
+            value = add_months(today, -count) + timedelta(days=15)
         else:
-            value = add_months(today, -count * (12 if unit == "year" else 1))
+            value = add_months(today, -12 * count + 6)
     except (ValueError, OverflowError):
         return DateProblem("too_old")
-    return ParsedDate(value, approximate=True)
+    return ParsedDate(min(value, today), approximate=True)
 
 
 def _with_month_name(words: list[str], lang: str, today: date) -> ParsedDate | DateProblem | None:

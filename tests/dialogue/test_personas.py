@@ -192,3 +192,21 @@ def test_the_docs_show_every_persona_with_its_verdict() -> None:
     docs = (ROOT / "docs" / "eligibility.md").read_text(encoding="utf-8")
     for persona in PERSONAS:
         assert f"| {persona.name} |" in docs and f"`{persona.verdict}`" in docs, persona.name
+
+
+async def test_months_ago_is_read_late_and_said_to_be_an_estimate(
+    make_dialogue: MakeDialogue,
+) -> None:
+    """Someone at 5 months and 3 weeks may say "6 months ago": counted from exactly 6 months
+    back they would be told they may work. Half a month later is the latest reading."""
+    chat = Chat(await make_dialogue(today=TODAY), user="estimate")
+    await chat.agree()
+    await chat.say("can I work?")
+    for answer in OK:
+        await chat.press(answer)
+    await chat.say("6 months ago")
+    chat.expect("That is an estimate", "June 21, 2026", "IND papers")
+    await chat.press("answer:yes")
+    verdicts = [r.meta.get("step") for r in chat.last]
+    assert "verdict_not_yet" in verdicts and "verdict_allowed" not in verdicts
+    chat.expect("from December 21, 2026")
