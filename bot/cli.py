@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.errors import WerkpadError
 from bot.settings import Settings
@@ -96,13 +96,9 @@ async def stale_command(settings: Settings) -> int:
     glossary, _ = glossary_of({f.path: t for f, t in files.items()}, bundle.answers,
                               settings.languages.required)
     today = make_clock(settings)()
-    items = stale_items(bundle, today, glossary_sources(glossary))
+    items = stale_items(bundle, today, glossary)
     print(f"{where}: {format_items(items, today)}")
     return 0
-
-
-def glossary_sources(glossary: Any) -> list[tuple[str, Any]]:
-    return [(f"glossary {term.id}", source) for term in glossary.terms for source in term.sources]
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot.flows.model import ContentBundle, LocalText, Rule, Source
+from bot.flows.model import ContentBundle, LocalText, Source
 
 NoticeKind = Literal["planned_passed", "planned", "caveat", "figure_stale"]
 # the most urgent first: what may already be law, then what may be out of date
@@ -57,20 +57,16 @@ def provenance(sources: Iterable[Source], today: date) -> Provenance | None:
                       any(d < today for d in due))
 
 
-def _proposal_open(rule: Rule) -> bool:
-    return rule.status == "proposed" and rule.valid_from is not None
-
-
 def notices(bundle: ContentBundle, rule_ids: Iterable[str], today: date) -> list[Notice]:
     """What must be said with a text that depends on these rules, most urgent first."""
     found: dict[tuple[str, str, date | None], Notice] = {}
     for rule_id in dict.fromkeys(rule_ids):
         versions = bundle.rule_versions(rule_id)
         for rule in versions:
-            if _proposal_open(rule) and rule.notice is not None:
-                assert rule.valid_from is not None
-                kind: NoticeKind = "planned_passed" if rule.valid_from <= today else "planned"
-                notice = Notice(kind, rule.id, rule.valid_from, rule.notice)
+            planned = rule.planned_from()
+            if planned is not None and rule.notice is not None:
+                kind: NoticeKind = "planned_passed" if planned <= today else "planned"
+                notice = Notice(kind, rule.id, planned, rule.notice)
                 found.setdefault(notice.key, notice)
         current = [r for r in versions if r.applies_on(today)]
         if not current:

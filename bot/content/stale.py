@@ -10,10 +10,10 @@ Three kinds of risk, each with the day it began, newest risk first:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.content.glossary import Glossary
 from bot.flows.model import AskSpec, ContentBundle, Say, Source
 
 KIND_LABELS = {"planned_change": "planned change passed, not decided",
@@ -33,8 +33,7 @@ class StaleItem:
         return KIND_LABELS[self.kind]
 
 
-def _sourced(bundle: ContentBundle, glossary_sources: Iterable[tuple[str, Source]] = ()
-             ) -> dict[Source, list[str]]:
+def _sourced(bundle: ContentBundle, glossary: Glossary | None) -> dict[Source, list[str]]:
     """Every source and where it is used: answers, flow steps, rules, glossary terms."""
     used: dict[Source, list[str]] = {}
     for key, answer in bundle.answers.items():
@@ -48,22 +47,23 @@ def _sourced(bundle: ContentBundle, glossary_sources: Iterable[tuple[str, Source
     for rule in bundle.rules:
         for source in rule.sources:
             used.setdefault(source, []).append(f"rule {rule.id}")
-    for where, source in glossary_sources:
-        used.setdefault(source, []).append(where)
+    for term in glossary.terms if glossary is not None else ():
+        for source in term.sources:
+            used.setdefault(source, []).append(f"glossary {term.id}")
     return used
 
 
 def stale_items(
-    bundle: ContentBundle, today: date, glossary_sources: Iterable[tuple[str, Source]] = ()
+    bundle: ContentBundle, today: date, glossary: Glossary | None = None
 ) -> list[StaleItem]:
     """Everything past its date on `today`, newest risk first."""
     items: list[StaleItem] = []
     for rule in bundle.rules:
-        if rule.status == "proposed" and rule.valid_from is not None \
-                and rule.valid_from <= today:
+        planned = rule.planned_from()
+        if planned is not None and planned <= today:
             items.append(StaleItem(
-                rule.valid_from, "planned_change", rule.id,
-                f"proposed from {rule.valid_from.isoformat()}; still `proposed`: check whether "
+                planned, "planned_change", rule.id,
+                f"proposed from {planned.isoformat()}; still `proposed`: check whether "
                 "it became law, then `rules enact` or `rules withdraw` it "
                 "(answers that depend on it tell people it cannot be confirmed)"))
         due = rule.due()
@@ -75,7 +75,7 @@ def stale_items(
                 f"value {rule.value!r}{' ' + rule.unit if rule.unit else ''}, verified "
                 f"{verified.isoformat()[:7] if verified else 'never'}, due {due.isoformat()}"))
     by_url: dict[str, tuple[Source, set[str]]] = {}
-    for source, places in _sourced(bundle, glossary_sources).items():
+    for source, places in _sourced(bundle, glossary).items():
         source_due = source.due()
         if source_due is None or source_due >= today:
             continue

@@ -71,9 +71,9 @@ def rule_value_issues(
 ) -> list[tuple[int, str, str]]:
     """A rule's value written out in a text (bot/flows/rule_texts.py), as (line, msg, fix)."""
     return [(line, f"{what} ({found.lang}) writes {found.number}, the value of rule "
-                   f"'{found.rule_id}'", "write the rule's id in braces instead "
-                   f"({{{found.rule_id.split(chr(39))[0]}}}), so a change of the rule changes "
-                   "this text")
+                   + " or ".join(repr(rule_id) for rule_id in found.rule_ids),
+             f"write the rule's id in braces instead ({{{found.rule_ids[0]}}}), so a change of "
+             "the rule changes this text")
             for found in hard_coded(text, bundle)]
 
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.errors import ContentError
+from bot.flows.expressions import add_months
 from bot.flows.textnorm import normalise_words
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ class LocalText:
 
 
 DEFAULT_REVIEW_MONTHS = 12  # a source nobody gave a review_by date is due again a year later
-SEEN = ("copy", "live")
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,7 @@ class Source:
 
 def _months_later(day: date, months: int) -> date:
     """The last day of the month `months` after `day`'s month (Feb 2026 + 12: 28 Feb 2027)."""
-    index = day.year * 12 + day.month + months  # the month after, counted from 0
-    return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
+    return add_months(day.replace(day=1), months + 1) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -258,6 +257,10 @@ class Rule:
             return self.verified
         days = [s.verified for s in self.sources if s.verified is not None]
         return min(days) if days else None
+
+    def planned_from(self) -> date | None:
+        """For a proposal with a planned date: that date (it may have passed undecided)."""
+        return self.valid_from if self.status == "proposed" else None
 
     def applies_on(self, on: date) -> bool:
         return (

@@ -26,7 +26,7 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 class HardCoded:
     lang: str
     number: str
-    rule_id: str  # "a" or "a' or 'b" when several rules have this value and unit
+    rule_ids: tuple[str, ...]  # several when more rules have this value and unit
 
 
 def valued_rules(bundle: ContentBundle) -> set[str]:
@@ -78,14 +78,14 @@ def hard_coded(text: LocalText, bundle: ContentBundle) -> list[HardCoded]:
     same thing, in words the check cannot read)."""
     values = _rule_values(bundle.rules)
     found: list[HardCoded] = []
-    seen: dict[str, str] = {}  # number value -> rule id, found in en/nl
+    seen: dict[str, tuple[str, ...]] = {}  # number value -> rule ids, found in en/nl
     for lang in ("en", "nl"):
         raw = text.texts.get(lang)
         if raw is None:
             continue
-        for number, rule_id in _with_unit(PLACEHOLDER_RE.sub(" ", raw), values, bundle):
-            found.append(HardCoded(lang, number, rule_id))
-            seen[f"{_value_of(number):g}"] = rule_id
+        for number, rule_ids in _with_unit(PLACEHOLDER_RE.sub(" ", raw), values, bundle):
+            found.append(HardCoded(lang, number, rule_ids))
+            seen[f"{_value_of(number):g}"] = rule_ids
     for lang, raw in sorted(text.texts.items()):
         if lang in ("en", "nl") or not seen:
             continue
@@ -98,7 +98,7 @@ def hard_coded(text: LocalText, bundle: ContentBundle) -> list[HardCoded]:
 
 def _with_unit(
     written: str, values: dict[float, list[str]], bundle: ContentBundle
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, tuple[str, ...]]]:
     units = {r.id: r.unit or "" for r in bundle.rules}
     out = []
     dates = [m.span() for m in _DATE_LIKE.finditer(written)]
@@ -114,7 +114,7 @@ def _with_unit(
             or (units.get(rule_id, "").startswith("euro") and any(m in before for m in _MONEY))
         ]
         if matching:
-            out.append((match[0], "' or '".join(matching)))
+            out.append((match[0], tuple(matching)))
     return out
 
 

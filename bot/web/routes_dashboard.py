@@ -289,9 +289,7 @@ def stale_content(console: Console) -> list[StaleItem] | None:
     None when the console runs without the bot's content."""
     if console.content is None:
         return None
-    glossary = [(f"glossary {term.id}", source)
-                for term in console.content.glossary.terms for source in term.sources]
-    return stale_items(console.content.bundle, console.today(), glossary)
+    return stale_items(console.content.bundle, console.today(), console.content.glossary)
 
 
 def build_dashboard_router(console: Console, gate: Gate) -> APIRouter:

@@ -42,7 +42,7 @@ def every_text(bundle: ContentBundle) -> Iterator[tuple[str, LocalText]]:
 def test_no_text_writes_a_rule_value() -> None:
     bundle, issues = load_directory(ROOT / "flows")
     assert not issues
-    found = [(where, h.lang, h.number, h.rule_id) for where, text in every_text(bundle)
+    found = [(where, h.lang, h.number, h.rule_ids) for where, text in every_text(bundle)
              for h in hard_coded(text, bundle)]
     assert found == []
 

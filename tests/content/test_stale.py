@@ -8,9 +8,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot.content.glossary import glossary_of
 from bot.content.provenance import notices, provenance
 from bot.content.stale import format_items, stale_items
-from bot.content.store import load_directory
+from bot.content.store import load_directory, read_directory
 from bot.flows.model import ContentBundle, LocalText, Rule, Source
 from bot.settings import ROOT
 from tests.support.eligibility import enacted_rules
@@ -67,6 +68,11 @@ def test_the_real_content_lists_what_is_past_its_date_newest_first() -> None:
     assert ("planned_change", "no_work_low_chance_proposed") in found
     uwv = next(i for i in items if i.kind == "source" and i.what.startswith("UWV – Werk"))
     assert "answer work_permit/cost_conditions" in uwv.used_by
+    files = read_directory(ROOT / "flows")
+    glossary, _ = glossary_of({f.path: t for f, t in files.items()}, bundle.answers, ["en"])
+    with_terms = stale_items(bundle, TODAY, glossary)
+    uwv = next(i for i in with_terms if i.kind == "source" and i.what.startswith("UWV – Werk"))
+    assert "glossary twv" in uwv.used_by
     assert [i.since for i in items] == sorted((i.since for i in items), reverse=True)
     assert items[0].since == date(2026, 6, 30)
     assert "newest risk first" in format_items(items, TODAY)
