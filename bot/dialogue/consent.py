@@ -35,6 +35,11 @@ class ConsentDesk:
         payload = turn.msg.payload or ""
         word = command_form(turn.text) if turn.text and len(turn.text) < 20 else ""
         r = self.s.renderer
+        if turn.state.pending.get("forget_asked"):  # the question asked by the last reply
+            turn.state.pending = {k: v for k, v in turn.state.pending.items()
+                                  if k != "forget_asked"}
+            said = self._keyword(turn.text) if turn.text and not payload else None
+            payload = {"yes": "cmd:forget_yes", "no": "cmd:forget_no"}.get(said or "", payload)
         if payload == "cmd:privacy" or word == "privacy":
             days = self.s.settings.privacy.retention_days
             buttons = [Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]
@@ -49,6 +54,8 @@ class ConsentDesk:
             rendered = await r.ui("forget.confirm", turn.lang)
             turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
             turn.log_incoming = False
+            # a typed yes or no answers it, in any language (the next message only)
+            turn.state.pending = {**turn.state.pending, "forget_asked": True}
             return True
         if payload == "cmd:forget_yes":
             await self._delete_person(turn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -99,3 +100,47 @@ async def test_retention_deletes_old_events_and_people_gone_quiet(
         texts = [e.text for e in await session.scalars(select(Event))]
     assert left == {"still-here"}
     assert "an old message" not in texts and texts  # recent messages stay
+
+
+async def people(chat: Chat) -> int:
+    async with chat.dialogue.s.sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Person)) or 0)
+
+
+@pytest.mark.parametrize(("lang", "yes"), [("en", "yes"), ("nl", "ja"), ("ar", "نعم"),
+                                           ("tr", "evet")])
+async def test_yes_typed_to_the_forget_question_deletes(
+    make_dialogue: MakeDialogue, lang: str, yes: str
+) -> None:
+    chat = Chat(await make_dialogue(), user=f"typed-yes-{lang}")
+    await chat.agree()
+    await chat.payload(f"lang:{lang}")
+    await chat.say("/forget")
+    await chat.say(yes)
+    assert await people(chat) == 0
+
+
+async def test_no_typed_keeps_everything_and_other_words_go_on_as_usual(
+    make_dialogue: MakeDialogue,
+) -> None:
+    chat = Chat(await make_dialogue(), user="typed-no")
+    await chat.agree()
+    await chat.say("/forget")
+    await chat.say("no")
+    chat.expect("nothing was deleted")
+    await chat.say("/forget")
+    await chat.say("can I work?")  # not an answer: the question is dropped, the message is read
+    chat.expect("where is your asylum case now?")
+    await chat.say("yes")  # no longer about deleting
+    assert await people(chat) == 1
+
+
+async def test_yes_typed_to_forget_before_consent_deletes_and_does_not_consent(
+    make_dialogue: MakeDialogue,
+) -> None:
+    chat = Chat(await make_dialogue(), user="early-typed-yes")
+    await chat.say("hello")
+    await chat.say("/forget")
+    await chat.say("yes")
+    chat.expect("I deleted everything")
+    assert await people(chat) == 0
