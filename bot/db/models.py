@@ -79,7 +79,7 @@ class Person(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
     language: Mapped[str | None] = mapped_column(String(8))
-    language_source: Mapped[str | None] = mapped_column(String(12))  # chosen | detected | hint
+    language_source: Mapped[str | None] = mapped_column(String(12))  # bot/language/decide.py
     consent_at: Mapped[datetime | None]
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)

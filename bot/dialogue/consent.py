@@ -30,6 +30,14 @@ class ConsentDesk:
 
     # -- privacy -----------------------------------------------------------------------------
 
+    def _asks_to_be_forgotten(self, turn: Turn) -> bool:
+        """A typed request in words ("delete my data", "vergeet mij", "احذف بياناتي"), as the
+        NLU reads it: it gets /forget's question, so an unsure reading costs only a question."""
+        parse = turn.parse
+        return (parse is not None and not turn.msg.payload and parse.text == turn.nlu_text
+                and parse.intent.name == "forget_me"
+                and parse.intent.confidence >= self.s.settings.nlu.threshold)
+
     async def _privacy_command(self, turn: Turn) -> bool:
         """/privacy and /forget work at any moment, also before consent."""
         payload = turn.msg.payload or ""
@@ -46,7 +54,7 @@ class ConsentDesk:
             rendered = await r.ui("privacy.text", turn.lang, days=days)
             turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
             return True
-        if payload == "cmd:forget" or word == "forget":
+        if payload == "cmd:forget" or word == "forget" or self._asks_to_be_forgotten(turn):
             buttons = [
                 Button(await r.ui_text("forget.yes", turn.lang), "cmd:forget_yes"),
                 Button(await r.ui_text("forget.no", turn.lang), "cmd:forget_no"),

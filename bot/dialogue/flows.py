@@ -169,7 +169,8 @@ class FlowRunner:
 
         if not turn.text or turn.msg.kind == "button":
             return False
-        turn.parse = await self.s.nlu.parse(turn.nlu_text, lang_hint=turn.lang)
+        if turn.parse is None or turn.parse.text != turn.nlu_text:
+            turn.parse = await self.s.nlu.parse(turn.nlu_text, lang_hint=turn.lang)
         parse = turn.parse
         base = parse.base_intent
         confident = parse.intent.confidence >= self.s.settings.nlu.threshold

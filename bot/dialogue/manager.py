@@ -26,7 +26,8 @@ from bot.dialogue.locks import KeyedLocks
 from bot.dialogue.render import Renderer
 from bot.dialogue.text import clean
 from bot.jobs.places import Places
-from bot.language.detect import detect_language
+from bot.language.decide import decide_language
+from bot.language.detect import LanguageGuess, detect_language, normalise_hint, word_count
 from bot.messages import IncomingMessage, OutgoingMessage
 from bot.nlu.base import NLUEngine, ParseResult
 from bot.settings import Settings
@@ -104,19 +105,23 @@ class Dialogue:
     async def _handle_locked(
         self, msg: IncomingMessage
     ) -> tuple[list[OutgoingMessage], bool]:
+        text = clean(msg.text or "")
+        nlu_limit = self.s.settings.nlu.max_text_length
+        # Typed text is parsed first, outside the transaction: its language is the NLU's
+        # (the one language decision), and the policy and the flows reuse the parse.
+        parse = await self._parse_typed(msg, text[:nlu_limit])
         async with self.s.sessions() as session, session.begin():
             person, _new = await repo.get_or_create_person(
                 session, channel=msg.channel, external_id=msg.external_id
             )
             await repo.lock_person(session, person_id=person.id)
             state = await repo.get_state(session, person_id=person.id)
-            text = clean(msg.text or "")
-            limit = self.s.settings.nlu.max_text_length * 10
+            limit = nlu_limit * 10
             turn = Turn(
                 msg=msg, person=person, state=state, session=session,
-                lang=self._language(person, msg, text), text=text[:limit],
-                truncated=len(text) > limit, today=self.s.today(),
-                nlu_limit=self.s.settings.nlu.max_text_length,
+                lang=self._language(person, msg, text, parse), text=text[:limit],
+                truncated=len(text) > limit, today=self.s.today(), parse=parse,
+                nlu_limit=nlu_limit,
             )
             await self.policy.run(turn)
             for reply in turn.replies:  # what the shell's --json, the logs and metrics report
@@ -134,24 +139,31 @@ class Dialogue:
                 await self._log(turn)
             return turn.replies, kick
 
-    def _language(self, person: Person, msg: IncomingMessage, text: str) -> str:
-        """The reply language: the person's choice, else detection, else the channel hint."""
+    async def _parse_typed(self, msg: IncomingMessage, nlu_text: str) -> ParseResult | None:
+        """The NLU's reading of a typed message (not a button, a command or an empty one)."""
+        if msg.kind != "text" or not nlu_text or nlu_text.startswith("/"):
+            return None
+        return await self.s.nlu.parse(nlu_text)
+
+    def _language(self, person: Person, msg: IncomingMessage, text: str,
+                  parse: ParseResult | None) -> str:
+        """The reply language (bot/language/decide.py): the person's choice, the language of
+        the conversation so far, the NLU's reading of this message, the channel's hint."""
         supported = self.s.settings.languages.supported
-        if person.language_source == "chosen" and person.language:
-            return person.language
-        hint = (msg.lang_hint or "").split("-")[0].lower() or None
-        if hint == "ku":
-            hint = "kmr"
-        # a button's label may be an English fallback: it says nothing about the reader
-        typed = text and msg.kind != "button"
-        guess = detect_language(text, hint=hint) if typed else None
-        if guess is not None and guess.reliable and guess.code in supported:
-            person.language, person.language_source = guess.code, "detected"
-        elif person.language is None and hint in supported:
-            person.language, person.language_source = hint, "hint"
-        elif person.language is None and guess is not None and guess.code in supported:
-            person.language, person.language_source = guess.code, "detected"
-        return person.language or self.s.settings.languages.default
+        hint = normalise_hint(msg.lang_hint)
+        guess = None
+        if parse is not None:
+            guess = LanguageGuess(parse.language, 0.0, parse.language_reliable, "nlu")
+        elif text and msg.kind == "text":  # a command: what it says, as detection reads it
+            guess = detect_language(text)
+        # (a button's label may be an English fallback: it says nothing about the reader)
+        language, source = decide_language(
+            current=person.language, source=person.language_source, guess=guess,
+            words=word_count(text), hint=hint, supported=supported)
+        if language is not None and (language, source) != (person.language,
+                                                           person.language_source):
+            person.language, person.language_source = language, source
+        return language or self.s.settings.languages.default
 
     async def _log(self, turn: Turn) -> None:
         msg, parse = turn.msg, turn.parse
@@ -168,7 +180,7 @@ class Dialogue:
             text=text, payload=(msg.payload or None) and msg.payload[:128],
             intent=parse.intent.name if parse else None,
             confidence=parse.intent.confidence if parse else None,
-            language=parse.language if parse else turn.lang,
+            language=parse.language if parse and parse.language_reliable else turn.lang,
             flow_id=turn.state.flow_id, step_id=turn.state.step_id, meta=meta,
         )
         for reply in turn.replies:

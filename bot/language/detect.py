@@ -8,10 +8,12 @@ Measured in shared/research/deps.md section 4.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import pycld2
 
@@ -50,6 +52,7 @@ _KURMANJI_WORDS = frozenset(
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]")
 # Control and surrogate characters make pycld2 raise "invalid UTF-8".
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # pycld2 codes we map onto ours; `ku` is Sorani when written in Arabic script.
@@ -73,6 +76,11 @@ def normalise_hint(hint: str | None) -> str | None:
     base = re.split(r"[-_]", hint.strip().lower(), maxsplit=1)[0]
     base = _HINT_ALIASES.get(base, base)
     return base if base in LANGUAGES else None
+
+
+def word_count(text: str) -> int:
+    """How many words with a letter `text` has ("1/3/2026" and "👍" have none)."""
+    return sum(1 for word in _WORD.findall(text) if _LETTER.search(word))
 
 
 def sanitise(text: str) -> str:
@@ -107,20 +115,25 @@ def _detect(text: str) -> LanguageGuess:
         return LanguageGuess(code, confidence, long_enough, "script")
     reliable, cld2_code, percent = _cld2(text)
     letters = set(text.casefold())
+    method = "cld2"
+    if _LATIN.search(text) and not _ARABIC_SCRIPT.search(text) and _looks_kurmanji(
+            words, letters, cld2_code):
+        return LanguageGuess("kmr", 0.8 if long_enough else 0.5, long_enough, "markers")
+    if USE_LINGUA and lingua_detector() is not None:
+        lingua_code, value = _lingua(text)
+        if lingua_code and not (lingua_code in ("ar", "fa") and cld2_code in ("ku", "ps")):
+            reliable, cld2_code, percent, method = value >= 0.5, lingua_code, round(
+                value * 100), "lingua"
     if _ARABIC_SCRIPT.search(text):
         code = _arabic_script_code(cld2_code)
     elif _CYRILLIC.search(text):
         code = cld2_code if cld2_code in ("uk", "ru") else "ru"
-    elif _LATIN.search(text):
-        if _looks_kurmanji(words, letters, cld2_code):
-            return LanguageGuess("kmr", 0.8 if long_enough else 0.5, long_enough, "markers")
-        code = cld2_code if cld2_code in LANGUAGES else ""
     else:
         code = cld2_code if cld2_code in LANGUAGES else ""
     if not code:
         return LanguageGuess(DEFAULT_LANGUAGE, 0.1, False, "default")
     confidence = percent / 100 * (1.0 if reliable else 0.5) * (1.0 if long_enough else 0.6)
-    return LanguageGuess(code, round(confidence, 3), reliable and long_enough, "cld2")
+    return LanguageGuess(code, round(confidence, 3), reliable and long_enough, method)
 
 
 def _by_script(text: str) -> tuple[str, float] | None:
@@ -139,6 +152,53 @@ def _by_script(text: str) -> tuple[str, float] | None:
     if lower & _RUSSIAN:
         return "ru", 0.95
     return None
+
+
+# Whether detect_language asks lingua (when installed) instead of pycld2 after the script rules
+# and the Kurmanji check. Measured (benchmarks/language_bench.py, docs/nlu.md) and not adopted:
+# in low-accuracy mode (+9 MB) it gains 0.003 on its 9 languages and sends Kurmanji to French
+# and Turkish; its full models gain 0.017 for about 280 MB, over the bot's memory budget;
+# the NLU's language head beats both. lingua is not a dependency.
+USE_LINGUA = False
+# lingua-language-detector knows 9 of our languages (not ti, ps, ckb or kmr).
+LINGUA_CODES: tuple[str, ...] = ("en", "nl", "ar", "fa", "tr", "so", "fr", "uk", "ru")
+_LINGUA_NAMES = {"en": "ENGLISH", "nl": "DUTCH", "ar": "ARABIC", "fa": "PERSIAN",
+                 "tr": "TURKISH", "so": "SOMALI", "fr": "FRENCH", "uk": "UKRAINIAN",
+                 "ru": "RUSSIAN"}
+
+
+@functools.cache
+def lingua_detector(*, low_accuracy: bool = True) -> Any | None:
+    """A lingua detector for the 9 of our languages it knows, or None when not installed.
+
+    Low-accuracy mode (trigrams only) takes about 22 MB; the full models about 280 MB, which
+    the bot's memory budget cannot afford (benchmarks/language_bench.py measures both)."""
+    try:
+        from lingua import Language, LanguageDetectorBuilder
+    except ImportError:
+        return None
+    languages = [getattr(Language, name) for name in _LINGUA_NAMES.values()]
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    return builder.with_preloaded_language_models().build()
+
+
+def _lingua(text: str, *, low_accuracy: bool = True) -> tuple[str, float]:
+    """lingua's best language among LINGUA_CODES and its confidence (0..1), or ("", 0)."""
+    detector = lingua_detector(low_accuracy=low_accuracy)
+    if detector is None:
+        return "", 0.0
+    values = detector.compute_language_confidence_values(text)
+    if not values:
+        return "", 0.0
+    best = values[0]
+    return best.language.iso_code_639_1.name.lower(), float(best.value)
+
+
+def lingua_only(text: str, *, low_accuracy: bool = True) -> str:
+    """lingua's guess alone (the benchmark compares it); "en" when it has none."""
+    return _lingua(sanitise(text), low_accuracy=low_accuracy)[0] or DEFAULT_LANGUAGE
 
 
 def _cld2(text: str) -> tuple[bool, str, int]:

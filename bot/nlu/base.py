@@ -24,6 +24,9 @@ class ParseResult:
     entities: list[dict[str, Any]] = field(default_factory=list)
     language: str = "en"
     engine: str = ""
+    # Whether `language` was read from the text (script, language head, detector) surely
+    # enough to answer in it; False when it is a hint or a guess (bot/language/decide.py).
+    language_reliable: bool = False
 
     @property
     def base_intent(self) -> str:

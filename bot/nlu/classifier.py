@@ -82,6 +82,8 @@ class Prediction:
     # an out_of_scope training example (None without embeddings).
     semantic: float | None = None
     semantic_oos: float | None = None
+    # How far the language head's best score is ahead of its second (0 without a head).
+    language_margin: float = 0.0
 
     @property
     def semantic_margin(self) -> float | None:
@@ -166,16 +168,32 @@ class IntentClassifier:
         else:
             probabilities = self.model.predict_proba(char_vectors)
         similarities = (_l2(char_vectors) @ self.in_scope).max(axis=1).toarray().ravel()
-        languages = (self.language_model.predict(char_vectors)
-                     if self.language_model is not None else [""] * len(texts))
+        languages, margins = self._languages(char_vectors)
         out = []
         for i, (probs, similarity, language) in enumerate(
                 zip(probabilities, similarities, languages, strict=True)):
             order = np.argsort(-probs)
             out.append(Prediction([self.classes[j] for j in order],
                                   [float(probs[j]) for j in order], float(similarity),
-                                  str(language), semantic[i], semantic_oos[i]))
+                                  str(language), semantic[i], semantic_oos[i], margins[i]))
         return out
+
+    def language_of(self, text: str) -> tuple[str, float]:
+        """The language head alone for one normalised text: (code, margin), or ("", 0.0)."""
+        if self.vectorizer is None or self.language_model is None:
+            return "", 0.0
+        languages, margins = self._languages(self.vectorizer.transform([text]))
+        return languages[0], margins[0]
+
+    def _languages(self, char_vectors: sparse.spmatrix) -> tuple[list[str], list[float]]:
+        rows = char_vectors.shape[0]
+        if self.language_model is None:
+            return [""] * rows, [0.0] * rows
+        scores = np.atleast_2d(self.language_model.decision_function(char_vectors))
+        ranked = np.sort(scores, axis=1)
+        names = self.language_model.classes_[scores.argmax(axis=1)]
+        return ([str(n) for n in names],
+                [float(m) for m in ranked[:, -1] - ranked[:, -2]])
 
     def _join(self, char_matrix: sparse.spmatrix, embeddings: np.ndarray) -> sparse.csr_matrix:
         dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float32)

@@ -23,7 +23,7 @@ from typing import Any
 import sklearn
 
 from bot.errors import NLUError
-from bot.language.detect import detect_language
+from bot.language.detect import LanguageGuess, detect_language, normalise_hint, word_count
 from bot.nlu.base import OUT_OF_SCOPE, IntentScore, ParseResult
 from bot.nlu.classifier import ClassifierConfig, IntentClassifier, Prediction
 from bot.nlu.embeddings import EmbeddingsUnavailable, model_tag, shared_embedder
@@ -41,6 +41,15 @@ DEFAULT_SIMILARITY_FLOOR = 0.3  # n-grams, without embeddings; measured: docs/nl
 # nearer than the nearest off-topic one (cosine; measured: docs/nlu.md).
 DEFAULT_SEMANTIC_MARGIN = 0.0
 RANKING_SIZE = 10
+# Letters only one of our languages has decide it (Ge'ez, Sorani's and Pashto's own letters,
+# Ukrainian's and Russian's); Persian's are shared with Urdu and Arabic loans: the head decides.
+SCRIPT_CERTAIN = frozenset({"ti", "ckb", "ps", "uk", "ru"})
+# The language head is sure enough to answer in its language (and to beat a hint) when its
+# best score leads the second by this much; 2-word texts need more (measured on the held-out
+# sets: 0.98 right at 0.75 for 2 words, 0.999 at 0.5 for 3-4; docs/nlu.md). A single word
+# never is: "ok", "salam" or "hallo" are typed in every language.
+HEAD_MARGIN = 0.5
+HEAD_MARGIN_SHORT = 0.75
 
 
 @dataclass(slots=True)
@@ -117,13 +126,13 @@ class EmbeddedNLU:
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         head = text[:MAX_CHARS]
-        guess = detect_language(clean(head), hint=lang_hint)
-        language = guess.code
+        cleaned = clean(head)
+        guess = detect_language(cleaned)
         norm = normalise(head)
         if not norm or (not has_letters(norm) and norm not in self.symbol_texts):
-            return _out_of_scope(text, language, 0.0, [])
+            return _out_of_scope(text, _hinted(guess, lang_hint), 0.0, [])
         if _repetitive(norm):
-            return _out_of_scope(text, language, 0.0, [])
+            return _out_of_scope(text, _hinted(guess, lang_hint), 0.0, [])
         # our own vectoriser made the input: skip sklearn's per-call checks (about 0.8 ms)
         embedding = None
         if self.classifier.uses_embeddings:
@@ -132,18 +141,28 @@ class EmbeddedNLU:
                                                          cached=self.embedding_cache)
             except EmbeddingsUnavailable:
                 logger.warning("this NLU model needs sentence embeddings, which failed to load")
-                return _out_of_scope(text, language, 0.0, [])
+                return _out_of_scope(text, _hinted(guess, lang_hint), 0.0, [])
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             prediction = self.classifier.predict(norm, embedding)
-        # Script rules and a hint are trusted; otherwise the language head, trained on our own
-        # sentences, knows short in-domain text better than pycld2 (docs/nlu.md).
-        if (guess.method not in ("script", "hint") and prediction.language
-                and prediction.similarity >= self.similarity_floor):
-            language = prediction.language
+        language = _hinted(self._language(cleaned, guess, prediction), lang_hint)
         entities = self.extractor.extract(head)
         return self._decide(text, language, prediction, entities)
 
-    def _decide(self, text: str, language: str, prediction: Prediction,
+    @staticmethod
+    def _language(cleaned: str, guess: LanguageGuess, prediction: Prediction) -> LanguageGuess:
+        """The one language decision's guess: letters that only one of our languages has,
+        else the language head, trained on our own sentences, which knows short text far
+        better than pycld2 or lingua (benchmarks/language_bench.py, docs/nlu.md)."""
+        if guess.method == "script" and guess.code in SCRIPT_CERTAIN:
+            return LanguageGuess(guess.code, guess.confidence, True, "script")
+        if not prediction.language:
+            return guess
+        words, margin = word_count(cleaned), prediction.language_margin
+        reliable = words >= 2 and margin >= (HEAD_MARGIN_SHORT if words == 2 else HEAD_MARGIN)
+        return LanguageGuess(prediction.language, round(min(1.0, margin / 2), 3), reliable,
+                             "head")
+
+    def _decide(self, text: str, language: LanguageGuess, prediction: Prediction,
                 entities: list[dict[str, Any]]) -> ParseResult:
         ranking = [IntentScore(label, round(p, 4)) for label, p in
                    zip(prediction.labels, prediction.probabilities, strict=True)]
@@ -159,18 +178,29 @@ class EmbeddedNLU:
         if top.name != OUT_OF_SCOPE and (far or unsure):
             confidence = top.confidence if not far else min(top.confidence, closeness)
             return _out_of_scope(text, language, confidence, ranking, entities)
-        return ParseResult(text, top, ranking[:RANKING_SIZE], entities, language, self.name)
+        return ParseResult(text, top, ranking[:RANKING_SIZE], entities, language.code, self.name,
+                           language.reliable)
 
     def with_options(self, **changes: Any) -> EmbeddedNLU:
         """A copy with other settings (threshold, similarity_floor); the model is shared."""
         return replace(self, **changes)
 
 
-def _out_of_scope(text: str, language: str, confidence: float, ranking: list[IntentScore],
+def _hinted(guess: LanguageGuess, hint: str | None) -> LanguageGuess:
+    """The guess, or the hint when the guess is not reliable (and there is a hint)."""
+    if guess.reliable or not hint:
+        return guess
+    code = normalise_hint(hint)
+    return guess if code is None else LanguageGuess(code, 0.5, False, "hint")
+
+
+def _out_of_scope(text: str, language: LanguageGuess, confidence: float,
+                  ranking: list[IntentScore],
                   entities: list[dict[str, Any]] | None = None) -> ParseResult:
     intent = IntentScore(OUT_OF_SCOPE, round(confidence, 4))
     rest = [s for s in ranking if s.name != OUT_OF_SCOPE][: RANKING_SIZE - 1]
-    return ParseResult(text, intent, [intent, *rest], entities or [], language, "embedded")
+    return ParseResult(text, intent, [intent, *rest], entities or [], language.code, "embedded",
+                       language.reliable)
 
 
 def _repetitive(norm: str) -> bool:

@@ -4,7 +4,7 @@ BASE_INTENTS: frozenset[str] = frozenset({
     "greet", "goodbye", "thank", "affirm", "deny", "help", "request_human", "change_language",
     "can_i_work", "work_permit", "documents", "income_rules", "find_job", "volunteer_work",
     "education", "labour_rights", "after_permit", "asylum_procedure", "out_of_scope",
-    "bot_challenge",
+    "bot_challenge", "forget_me",
 })
 
 

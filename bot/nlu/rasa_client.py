@@ -44,7 +44,8 @@ class RasaNLU:
 
     async def parse(self, text: str, *, lang_hint: str | None = None) -> ParseResult:
         head = text[:MAX_CHARS]
-        language = detect_language(clean(head), hint=lang_hint).code
+        guess = detect_language(clean(head), hint=lang_hint)
+        language = guess.code
         if not clean(head):
             intent = IntentScore(OUT_OF_SCOPE, 0.0)
             return ParseResult(text, intent, [intent], [], language, self.name)
@@ -54,7 +55,9 @@ class RasaNLU:
             body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise NLUError(f"Rasa server at {self.url} failed: {exc!r}") from exc
-        return parse_response(text, body, language)
+        result = parse_response(text, body, language)
+        result.language_reliable = guess.reliable
+        return result
 
     async def status(self) -> dict[str, Any]:
         """`GET /status`: the loaded model's file name and id, running training jobs."""

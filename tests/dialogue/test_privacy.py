@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -144,3 +145,38 @@ async def test_yes_typed_to_forget_before_consent_deletes_and_does_not_consent(
     await chat.say("yes")
     chat.expect("I deleted everything")
     assert await people(chat) == 0
+
+
+async def test_asking_in_words_to_be_forgotten_reaches_the_forget_question(
+    make_dialogue: MakeDialogue, nlu: Any
+) -> None:
+    nlu.teach("please delete everything you have about me", ("forget_me", 0.91))
+    chat = Chat(await make_dialogue(), user="words-forget")
+    await chat.agree()
+    await chat.say("please delete everything you have about me")
+    assert chat.buttons[:2] == ["cmd:forget_yes", "cmd:forget_no"]
+    await chat.say("yes")
+    assert await people(chat) == 0
+
+
+async def test_a_forget_request_before_consent_is_not_taken_as_a_question(
+    make_dialogue: MakeDialogue, nlu: Any
+) -> None:
+    nlu.teach("vergeet mij", ("forget_me", 0.88))
+    chat = Chat(await make_dialogue(), user="words-forget-early")
+    await chat.say("hallo")
+    await chat.say("vergeet mij")
+    assert chat.buttons[:2] == ["cmd:forget_yes", "cmd:forget_no"]
+    await chat.press("cmd:forget_yes")
+    assert await people(chat) == 0
+
+
+async def test_an_unsure_forget_reading_does_not_ask_to_delete(
+    make_dialogue: MakeDialogue, nlu: Any
+) -> None:
+    nlu.teach("forget it, where is the station", ("forget_me", 0.3), ("out_of_scope", 0.2))
+    chat = Chat(await make_dialogue(), user="words-forget-unsure")
+    await chat.agree()
+    await chat.say("forget it, where is the station")
+    assert "cmd:forget_yes" not in chat.buttons
+    assert await people(chat) == 1

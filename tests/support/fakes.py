@@ -28,9 +28,10 @@ class ScriptedNLU:
         self.calls.append(text)
         ranking = self.rankings.get(text.casefold(), [(OUT_OF_SCOPE, 0.1)])
         scores = [IntentScore(name, conf) for name, conf in ranking]
-        language = detect_language(text, hint=lang_hint).code
+        guess = detect_language(text, hint=lang_hint)
         return ParseResult(text=text, intent=scores[0], intent_ranking=scores,
-                           language=language, engine=self.name)
+                           language=guess.code, engine=self.name,
+                           language_reliable=guess.reliable)
 
 
 @dataclass
