@@ -18,6 +18,7 @@ from bot.flows.engine import depends_on, values_of
 from bot.flows.model import Answer, Source
 from bot.flows.render import format_value, render
 from bot.flows.state import FlowOutput, FlowState, StaleStateError, StepOutcome
+from bot.language.detect import word_count
 from bot.messages import Button, Link, OutgoingMessage
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DATE_PROBLEMS = frozenset({"invalid_day", "future", "too_old", "vague"})
+# Slots that outlive a flow: a shared location ([lat, lon]) and a place the person named (a
+# municipality code), both for job leads near them.
+KEPT_SLOTS = frozenset({"location", "place"})
 
 
 class FlowRunner:
@@ -43,24 +47,30 @@ class FlowRunner:
             flow_id=st.flow_id, flow_version=st.flow_version or 0, step_id=st.step_id,
             slots=dict(st.slots), retries=st.retries,
             back_stack=[(step, dict(slots)) for step, slots in st.back_stack],
+            prefill=dict(st.pending.get("prefill") or {}),
         )
 
     @staticmethod
     def save(turn: Turn, flow_state: FlowState | None) -> None:
         st = turn.state
+        pending = {k: v for k, v in st.pending.items() if k != "prefill"}
         if flow_state is None:
             st.flow_id = st.step_id = None
             st.flow_version = None
             st.retries = 0
             st.back_stack = []
-            # location is kept across flows for job leads; the flow's answers are not
-            st.slots = {k: v for k, v in st.slots.items() if k == "location"}
+            st.pending = pending
+            # a shared location and a place named are kept across flows for job leads; the
+            # flow's answers are not
+            st.slots = {k: v for k, v in st.slots.items() if k in KEPT_SLOTS}
             return
         st.flow_id, st.step_id = flow_state.flow_id, flow_state.step_id
         st.flow_version = flow_state.flow_version
-        st.slots = dict(flow_state.slots)
+        st.slots = {**{k: v for k, v in st.slots.items() if k in KEPT_SLOTS},
+                    **flow_state.slots}
         st.retries = flow_state.retries
         st.back_stack = [[step, slots] for step, slots in flow_state.back_stack]
+        st.pending = {**pending, "prefill": flow_state.prefill} if flow_state.prefill else pending
 
     def clear(self, turn: Turn) -> None:
         self.save(turn, None)
@@ -69,12 +79,28 @@ class FlowRunner:
     # -- actions -----------------------------------------------------------------------------
 
     async def start(self, turn: Turn, flow_id: str) -> None:
+        """Start a flow; what the person already said answers its date and place questions
+        (a typed date in the message that started it, a place named in the conversation)."""
         engine = self.s.content.engine
         if flow_id not in self.s.content.bundle.flows:
             logger.error("flow %r does not exist", flow_id)
             flow_id = "main_menu"
         turn.state.awaiting = None
-        await self._apply(turn, lambda: engine.start(flow_id, turn.lang, turn.today))
+        prefill = self._prefill(turn)
+        await self._apply(turn, lambda: engine.start(flow_id, turn.lang, turn.today, prefill))
+
+    def _prefill(self, turn: Turn) -> dict[str, str]:
+        prefill = {}
+        if turn.msg.kind == "text" and turn.text and not turn.msg.payload:
+            prefill["date"] = turn.text
+        code = turn.state.slots.get("place")
+        places = self.s.places
+        if isinstance(code, str) and places is not None:
+            try:
+                prefill["municipality"] = places.get(code).name
+            except KeyError:
+                logger.warning("a remembered place code is no longer known")
+        return prefill
 
     async def resume(self, turn: Turn) -> None:
         state = self.current(turn)
@@ -109,6 +135,11 @@ class FlowRunner:
             return True
         if outcome.status == "invalid" and not force and await self._is_other_question(turn):
             return False
+        if outcome.status == "invalid" and not force and self._not_an_answer(turn, outcome):
+            # a question or remark the bot cannot answer: say so, then ask again (the hint,
+            # "please tap one of the buttons", would answer a question nobody asked)
+            outcome.problem, outcome.outputs = "not_an_answer", outcome.outputs[-1:]
+            turn.meta["not_an_answer"] = True  # a near miss for the unanswered list
         await self._render_outcome(turn, outcome)
         return True
 
@@ -164,6 +195,18 @@ class FlowRunner:
 
     # -- internals ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _not_an_answer(turn: Turn, outcome: StepOutcome) -> bool:
+        """Typed text that is no attempt at an answer: a question ("?") or a sentence of three
+        words or more that is neither yes nor no nor a date the reader half understood."""
+        text = turn.text.strip()
+        if not text or turn.msg.kind != "text" or outcome.problem in DATE_PROBLEMS:
+            return False
+        parse = turn.parse
+        if parse is not None and parse.base_intent in ("affirm", "deny"):
+            return False
+        return text.endswith(("?", "؟", "፧", "？")) or word_count(text) >= 3
+
     async def _is_other_question(self, turn: Turn) -> bool:
         from bot.dialogue.policy import SMALL_TALK
 
@@ -210,11 +253,25 @@ class FlowRunner:
             if note.code == "day_assumed":
                 turn.replies.append(await r.message(await r.ui("flow.day_assumed", turn.lang),
                                                     turn.lang))
+            elif note.code == "prefilled":  # said before it was asked: say so, offer Back
+                shown = self._shown(note.slot, note.value, turn.lang)
+                change = Button(await r.ui_text("button.change", turn.lang), "cmd:back")
+                turn.replies.append(await r.message(
+                    await r.ui("flow.prefilled", turn.lang, value=shown), turn.lang,
+                    buttons=[change]))
+            elif note.code == "year_assumed" and isinstance(note.value, str):  # "6 October"
+                turn.replies.append(await r.message(await r.ui(
+                    "flow.year_assumed", turn.lang, date=format_value(note.value, turn.lang)),
+                    turn.lang, buttons=[Button(await r.ui_text("button.change", turn.lang),
+                                               "cmd:back")]))
             elif note.code == "approximate" and isinstance(note.value, str):  # "7 months ago"
                 day = format_value(note.value, turn.lang)
                 turn.replies.append(await r.message(
                     await r.ui("flow.date_approximate", turn.lang, date=day), turn.lang))
-        if outcome.status == "invalid" and outcome.problem:
+        if outcome.status == "invalid" and outcome.problem == "not_an_answer":
+            turn.replies.append(await r.message(await r.ui("flow.not_an_answer", turn.lang),
+                                                turn.lang))
+        elif outcome.status == "invalid" and outcome.problem:
             key = self._hint_key(turn, outcome.problem)
             if key:
                 turn.replies.append(await r.message(await r.ui(key, turn.lang), turn.lang))
@@ -238,6 +295,16 @@ class FlowRunner:
         self.save(turn, outcome.state)
         if outcome.status == "jobs":
             await self._show_jobs(turn, outcome)
+
+    def _shown(self, slot: str, value: object, lang: str) -> str:
+        """A stored answer as the person reads it: a municipality by name, a date in words."""
+        places = self.s.places
+        if slot == "municipality" and isinstance(value, str) and places is not None:
+            try:
+                return places.get(value).name
+            except KeyError:
+                return value
+        return format_value(value, lang) if isinstance(value, str) else str(value)
 
     def _hint_key(self, turn: Turn, problem: str) -> str | None:
         """A problem-specific hint where the step's own hint is too general."""

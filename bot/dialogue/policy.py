@@ -19,6 +19,7 @@ from bot.dialogue.render import Rendered
 from bot.dialogue.text import command_form, has_readable_text
 from bot.flows.safety import find_sign, sign_for_intent
 from bot.handoff import desk
+from bot.jobs.places import PlaceMatch
 from bot.messages import Button, Link
 from bot.nlu.base import OUT_OF_SCOPE
 from bot.reminders import service as reminders
@@ -33,6 +34,9 @@ SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", OUT_OF_SC
 # Topics offered as buttons when the NLU is unsure (never small talk).
 CLARIFY_EXCLUDED = SMALL_TALK | {"bot_challenge"}
 COMMAND_WORDS = ("stop", "cancel", "back", "menu", "continue", "coach", "language")
+# A message with a place and at most this many other words ("Budel", "ik woon in azc Budel")
+# is about the place: the bot asks what the person wants to know about it.
+PLACE_ONLY_WORDS = 2
 
 
 class Policy(ConsentDesk):
@@ -137,6 +141,9 @@ class Policy(ConsentDesk):
             return True
         if kind == "intent":
             await self._act_on_intent(turn, value)
+            return True
+        if kind == "place" and value.startswith("jobs:"):
+            await self._place_jobs(turn, value.removeprefix("jobs:")[:16])
             return True
         if kind == "answer":
             if turn.state.flow_id:
@@ -244,9 +251,15 @@ class Policy(ConsentDesk):
             turn.parse = await self.s.nlu.parse(turn.nlu_text, lang_hint=turn.lang)
         parse, cfg = turn.parse, self.s.settings.nlu
         confidence = parse.intent.confidence
+        place = self._remember_place(turn)
         if parse.intent.name != OUT_OF_SCOPE and confidence >= cfg.threshold:
             turn.state.fallbacks = 0
             await self._act_on_intent(turn, parse.intent.name)
+            return
+        places = self.s.places
+        if (place is not None and places is not None
+                and places.other_words(turn.text, place) <= PLACE_ONLY_WORDS):
+            await self._place_question(turn, place.municipality_code)
             return
         options = [
             s.name for s in parse.intent_ranking
@@ -327,6 +340,49 @@ class Policy(ConsentDesk):
         turn.meta["clarify"] = intents
         rendered = await r.ui("clarify.text", turn.lang)
         turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+
+    def _remember_place(self, turn: Turn) -> PlaceMatch | None:
+        """A municipality named exactly in the message ("near AZC Budel", "ik woon in
+        Tilburg"), kept for job leads: the jobs flow will not ask for it again."""
+        places = self.s.places
+        place = places.resolve(turn.text, fuzzy=False) if places and turn.text else None
+        if place is not None:
+            turn.state.slots = {**turn.state.slots, "place": place.municipality_code}
+        return place
+
+    async def _place_question(self, turn: Turn, code: str) -> None:
+        """A place and (almost) nothing else: ask what the person wants to know about it."""
+        places, r = self.s.places, self.s.renderer
+        try:
+            name = places.get(code).name if places is not None else None
+        except KeyError:
+            name = None
+        if name is None:
+            await self._fallback(turn)
+            return
+        turn.meta["place"] = code
+        buttons = [
+            Button(await r.ui_text("place.jobs", turn.lang, place=name), f"place:jobs:{code}"),
+            Button(await r.ui_text("topic.can_i_work", turn.lang), "flow:may_i_work"),
+            Button(await r.ui_text("button.menu", turn.lang), "cmd:menu"),
+        ]
+        rendered = await r.ui("place.ask", turn.lang, place=name)
+        turn.replies.append(await r.message(rendered, turn.lang, buttons=buttons))
+
+    async def _place_jobs(self, turn: Turn, code: str) -> None:
+        """The "jobs near X" button: the jobs flow with X as the answer to its place question
+        (an unknown code: the flow asks)."""
+        places = self.s.places
+        slots = {k: v for k, v in turn.state.slots.items() if k != "place"}
+        try:
+            if places is not None:
+                places.get(code)
+                slots["place"] = code
+        except KeyError:
+            logger.warning("a place button named an unknown municipality code")
+        self.flows.clear(turn)
+        turn.state.slots = {**turn.state.slots, **slots} if "place" in slots else slots
+        await self.flows.start(turn, "jobs")
 
     async def _fallback(self, turn: Turn) -> None:
         state = turn.state

@@ -8,7 +8,7 @@ Running from a step executes say, set, if and goto steps until a step needs the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,8 @@ from bot.flows.slots import ResolveMunicipality, SlotInvalid, validate_answer
 from bot.flows.state import FlowOutput, FlowState, SlotNote, StaleStateError, StepOutcome
 from bot.messages import Button
 
+# Question types a sentence can answer in passing ("I applied on 6 October", "near Budel").
+PREFILLABLE = frozenset({"date", "municipality"})
 MAX_RETRIES = 3  # after this many invalid answers a coach is offered (docs/flows.md)
 MAX_STEPS = 200  # a goto loop without an ask is a content bug, not an endless loop
 
@@ -82,12 +84,20 @@ class FlowEngine:
         self.resolve_municipality = resolve_municipality
         self.max_invalid_answers = max_invalid_answers
 
-    def start(self, flow_id: str, lang: str, today: date) -> StepOutcome:
-        """Start a flow and run it up to its first question (or its end)."""
+    def start(self, flow_id: str, lang: str, today: date,
+              prefill: Mapping[str, str] | None = None) -> StepOutcome:
+        """Start a flow and run it up to its first question (or its end).
+
+        `prefill` maps a question type ("date", "municipality") to what the person already
+        wrote ("I applied on 6 October", "near AZC Budel"): the first question of that type
+        takes it as its answer when it reads as one (a `prefilled` note says so), else it is
+        asked as usual; Back asks it. Choices and yes/no are never prefilled."""
         flow = self.bundle.flows.get(flow_id)
         if flow is None or not flow.steps:
             raise ContentError(f"there is no flow {flow_id!r} with steps")
-        state = FlowState(flow.id, flow.version, flow.first_step.id)
+        state = FlowState(flow.id, flow.version, flow.first_step.id, prefill={
+            kind: text for kind, text in (prefill or {}).items()
+            if kind in PREFILLABLE and text})
         return self._run(flow, state, lang, today, [])
 
     def resume(self, state: FlowState, lang: str, today: date) -> StepOutcome:
@@ -149,18 +159,47 @@ class FlowEngine:
     def _run(
         self, flow: Flow, state: FlowState, lang: str, today: date, outputs: list[FlowOutput]
     ) -> StepOutcome:
+        notes: list[SlotNote] = []
         for _ in range(MAX_STEPS):
             step = flow.steps.get(state.step_id)
             if step is None:
                 raise ContentError(f"{flow.id}: step {state.step_id!r} does not exist")
             try:
+                if self._prefilled(flow, step, state, lang, today, notes):
+                    continue
                 outcome = self._execute(flow, step, state, lang, today, outputs)
             except ContentError as exc:
                 raise ContentError(f"{flow.file or flow.id}:{step.line}: {flow.id}/{step.id}: "
                                    f"{exc}") from exc
             if outcome is not None:
+                outcome.notes[:0] = notes
                 return outcome
         raise ContentError(f"{flow.id}: more than {MAX_STEPS} steps without a question")
+
+    def _prefilled(self, flow: Flow, step: Step, state: FlowState, lang: str, today: date,
+                   notes: list[SlotNote]) -> bool:
+        """Answer this question with what the person already said, if it reads as an answer;
+        True when the flow moved on (the prefill is used up either way)."""
+        ask = step.payload
+        if not isinstance(ask, AskSpec) or ask.type not in state.prefill:
+            return False
+        said = state.prefill.pop(ask.type)
+        if ask.slot in state.slots:
+            return False
+        result = validate_answer(
+            ask, said, lang, self.bundle.keywords, today, self.resolve_municipality)
+        if isinstance(result, SlotInvalid):
+            return False
+        state.back_stack.append((step.id, dict(state.slots)))
+        state.slots[ask.slot] = result.value
+        notes.append(SlotNote(ask.slot, "prefilled", result.value))
+        if result.note:
+            notes.append(SlotNote(ask.slot, result.note, result.value))
+        target = flow.next_of(step)
+        if target is None:
+            raise ContentError("a prefilled question is the flow's last step")
+        state.step_id = target
+        return True
 
     def _execute(
         self, flow: Flow, step: Step, state: FlowState, lang: str, today: date,

@@ -31,7 +31,9 @@ ResolveMunicipality = Callable[[str], str | None]
 @dataclass(frozen=True)
 class SlotOk:
     value: str | int | bool
-    note: str | None = None  # "day_assumed" (March 2025 -> 1 March) or "approximate"
+    # "day_assumed" (March 2025 -> 1 March), "year_assumed" (6 October -> the last 6 October)
+    # or "approximate" ("7 months ago")
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def validate_answer(
             return SlotInvalid(parsed.code)
         if parsed.day_assumed:
             return SlotOk(parsed.iso, "day_assumed")
+        if parsed.year_assumed:  # "6 October": the last 6 October, said back to confirm
+            return SlotOk(parsed.iso, "year_assumed")
         return SlotOk(parsed.iso, "approximate" if parsed.approximate else None)
     if ask.type == "number":
         return _number(ask, text)

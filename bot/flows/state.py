@@ -26,6 +26,9 @@ class FlowState:
     slots: dict[str, Any] = field(default_factory=dict)
     retries: int = 0
     back_stack: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # What the person already said, by question type ("date", "municipality"), to answer the
+    # first question of that type without asking it (FlowEngine.start; each is used once).
+    prefill: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +38,7 @@ class FlowState:
             "slots": dict(self.slots),
             "retries": self.retries,
             "back_stack": [[step, dict(slots)] for step, slots in self.back_stack],
+            "prefill": dict(self.prefill),
         }
 
     @classmethod
@@ -46,6 +50,7 @@ class FlowState:
             slots=dict(data.get("slots", {})),
             retries=int(data.get("retries", 0)),
             back_stack=[(step, dict(slots)) for step, slots in data.get("back_stack", [])],
+            prefill={str(k): str(v) for k, v in dict(data.get("prefill") or {}).items()},
         )
 
 

@@ -359,15 +359,24 @@ class Places:
 
     # -- text -----------------------------------------------------------------------------
 
-    def resolve(self, text: str) -> PlaceMatch | None:
-        """The one municipality the text points at; None if none or several (see candidates)."""
-        found = self.candidates(text)
+    def resolve(self, text: str, *, fuzzy: bool = True) -> PlaceMatch | None:
+        """The one municipality the text points at; None if none or several (see candidates).
+        `fuzzy=False` takes exact names only (a place found inside any question)."""
+        found = self.candidates(text, fuzzy=fuzzy)
         return found[0] if len(found) == 1 else None
 
-    def candidates(self, text: str) -> list[PlaceMatch]:
+    @staticmethod
+    def other_words(text: str, match: PlaceMatch) -> int:
+        """How many words of `text` are neither the place nor words around a place ("I live
+        in", "azc", "ik woon in"): 0 for "Budel" or "ik woon in azc Budel", 3 for "what's the
+        weather in Eindhoven tomorrow"."""
+        place = {t.norm for t in _tokens(match.matched_text)}
+        return sum(1 for t in _tokens(text) if t.norm not in place and t.norm not in _FILLERS)
+
+    def candidates(self, text: str, *, fuzzy: bool = True) -> list[PlaceMatch]:
         """Every municipality the text may mean, best first; several when a name is shared."""
         tokens = _tokens(text)[:_MAX_TOKENS]
-        hits = self._exact_hits(tokens) or self._fuzzy_hits(tokens)
+        hits = self._exact_hits(tokens) or (self._fuzzy_hits(tokens) if fuzzy else [])
         best: dict[str, tuple[_Hit, _Entry]] = {}
         mentioned: dict[str, set[int]] = {}  # locations whose keys the text contains
         named = set()  # municipalities found through a location-only key ("MS Galaxy")

@@ -189,11 +189,16 @@ class IntentClassifier:
         rows = char_vectors.shape[0]
         if self.language_model is None:
             return [""] * rows, [0.0] * rows
-        scores = np.atleast_2d(self.language_model.decision_function(char_vectors))
-        ranked = np.sort(scores, axis=1)
-        names = self.language_model.classes_[scores.argmax(axis=1)]
-        return ([str(n) for n in names],
-                [float(m) for m in ranked[:, -1] - ranked[:, -2]])
+        scores = np.asarray(self.language_model.decision_function(char_vectors))
+        classes = self.language_model.classes_
+        if scores.ndim == 1:  # two languages: one score, positive for the second class
+            names = classes[(scores > 0).astype(int)]
+            margins = 2 * np.abs(scores)  # the two one-vs-rest scores would be s and -s
+        else:
+            ranked = np.sort(scores, axis=1)
+            names = classes[scores.argmax(axis=1)]
+            margins = ranked[:, -1] - ranked[:, -2]
+        return [str(n) for n in names], [float(m) for m in margins]
 
     def _join(self, char_matrix: sparse.spmatrix, embeddings: np.ndarray) -> sparse.csr_matrix:
         dense = sparse.csr_matrix(np.asarray(embeddings, dtype=np.float32)

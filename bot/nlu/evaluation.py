@@ -2,8 +2,11 @@
 
 Files written to the output folder:
 - `intent_report.json`: exactly Rasa's format (sklearn's classification_report as a dict,
-  plus `confused_with` per intent: up to the 3 labels it was most often mistaken for);
-- `intent_report_base.json`: the same on base intents (`documents/bsn` counts as `documents`);
+  plus `confused_with` per intent: up to the 3 labels it was most often mistaken for), and as
+  `rasa test nlu` writes it, on base intents (`documents/bsn` counts as `documents`);
+- `response_selection_report.json`: the same for the examples of retrieval intents, by their
+  full name (`documents/bsn`): what Rasa's ResponseSelector report holds;
+- `intent_report_full.json`: every example by its full name (Werkpad's own view);
 - `per_language.json`: accuracy per language, full and base names;
 - `errors.json`: every misclassified example;
 - `confusion_matrix.png` (+ `confusion_matrix.json` with the label of each row and column).
@@ -129,11 +132,14 @@ def write_reports(report: Report, examples: list[Example], results: list[ParseRe
     out_dir.mkdir(parents=True, exist_ok=True)
     targets = [e.intent for e in examples]
     predicted = [r.intent.name for r in results]
-    _dump(out_dir / "intent_report.json", report.intent_report)
-    if examples:
-        base = rasa_intent_report([t.split("/", 1)[0] for t in targets],
-                                  [r.base_intent for r in results])
-        _dump(out_dir / "intent_report_base.json", base)
+    base = (rasa_intent_report([t.split("/", 1)[0] for t in targets],
+                               [r.base_intent for r in results]) if examples else {})
+    _dump(out_dir / "intent_report.json", base)
+    retrieval = [i for i, t in enumerate(targets) if "/" in t]
+    _dump(out_dir / "response_selection_report.json",
+          rasa_intent_report([targets[i] for i in retrieval], [predicted[i] for i in retrieval])
+          if retrieval else {})
+    _dump(out_dir / "intent_report_full.json", report.intent_report)
     _dump(out_dir / "per_language.json", report.per_language)
     _dump(out_dir / "errors.json", report.errors)
     labels = [str(label) for label in unique_labels(targets, predicted)] if examples else []

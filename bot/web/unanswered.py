@@ -3,7 +3,9 @@
 A question is unanswered when the dialogue logged its incoming event with `meta.fallback`
 (nothing matched, or no answer for the intent) or `meta.clarify` (an intent below
 nlu.threshold: the bot asked "did you mean ..."), or when Rasa's own `nlu_fallback` intent was
-stored. Only the text, language, intent guess and time are read: never who asked.
+stored; and the near misses (issue 13): in-flow messages that were no answer, a place alone,
+and intents acted on with low confidence (`is_unanswered`). Only the text, language, intent
+guess and time are read: never who asked.
 
 Grouping: the NLU's normalisation (case, Arabic/Persian letter forms, digits), then word
 sets compared by Jaccard similarity, per language, greedily around the most frequent texts.
@@ -39,6 +41,9 @@ STATE_KIND = "unanswered"
 STATE_KEY = "marks"
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
 SIMILARITY = 0.5  # token-set Jaccard at or above: the same question
+# Acted on below this confidence: listed as a near miss ("unsure"). The dialogue acts from
+# nlu.threshold (0.5) up; the band above it is where the embedded engine's wrong answers are.
+UNSURE_BELOW = 0.65
 LOOKBACK_DAYS = 90
 MAX_EVENTS = 5000
 _WORD = re.compile(r"\w+")
@@ -54,7 +59,7 @@ class Asked:
     language: str
     intent: str | None
     confidence: float | None
-    why: str  # fallback | clarify
+    why: str  # fallback | clarify | not an answer | place only | unsure (is_unanswered)
     suggestions: tuple[str, ...] = ()
     person: int = 0  # only counted, never shown
     # the words only: case, letter forms and punctuation do not make a new variant
@@ -115,12 +120,24 @@ class Group:
 
 
 def is_unanswered(event: Event) -> str | None:
-    """'fallback' / 'clarify' for an unanswered incoming message, else None."""
+    """Why an incoming message belongs on the list, else None: 'fallback' (nothing matched),
+    'clarify' (the bot asked "did you mean ..."), and the near misses: 'not an answer' (typed
+    inside a flow, neither an answer nor a question the bot could answer), 'place only' (a
+    place and nothing else: the bot asked what about it), 'unsure' (acted on an intent with a
+    confidence below UNSURE_BELOW: maybe the wrong answer)."""
     meta = event.meta or {}
     if meta.get("fallback") or (event.intent in FALLBACK_INTENTS):
         return "fallback"
     if meta.get("clarify"):
         return "clarify"
+    if meta.get("not_an_answer"):
+        return "not an answer"
+    if meta.get("place"):
+        return "place only"
+    confidence = event.confidence
+    if (event.intent and event.intent not in ("out_of_scope", *FALLBACK_INTENTS)
+            and confidence is not None and confidence < UNSURE_BELOW):
+        return "unsure"
     return None
 
 

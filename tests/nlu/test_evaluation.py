@@ -26,11 +26,21 @@ def test_report_has_rasas_keys() -> None:
 def test_evaluate_writes_all_reports(engine: EmbeddedNLU, tmp_path: Path) -> None:
     data = read_training_data([FIXTURES / "heldout"])
     report = evaluate(engine, data, tmp_path)
+    # as `rasa test nlu`: intents by their base name, retrieval sub-intents in the response
+    # selection report
     intent_report = json.loads((tmp_path / "intent_report.json").read_text())
-    for name in {e.intent for e in data.examples}:
+    for name in {e.intent.split("/")[0] for e in data.examples}:
         assert set(intent_report[name]) == INTENT_KEYS
-    assert intent_report["accuracy"] == report.accuracy
+    assert not any("/" in name for name in intent_report)
+    assert intent_report["accuracy"] == report.base_accuracy
     assert report.base_accuracy >= report.accuracy
+    selection = json.loads((tmp_path / "response_selection_report.json").read_text())
+    retrieval = {e.intent for e in data.examples if "/" in e.intent}
+    assert retrieval and retrieval <= set(selection)
+    assert all("/" in name for name in selection
+               if name not in ("accuracy", "macro avg", "weighted avg", "micro avg"))
+    full = json.loads((tmp_path / "intent_report_full.json").read_text())
+    assert full["accuracy"] == report.accuracy
     per_language = json.loads((tmp_path / "per_language.json").read_text())
     assert set(per_language) == {"en", "nl"}
     assert set(per_language["en"]) == {"accuracy", "base_accuracy", "support"}
@@ -40,4 +50,3 @@ def test_evaluate_writes_all_reports(engine: EmbeddedNLU, tmp_path: Path) -> Non
     assert (tmp_path / "confusion_matrix.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     labels = json.loads((tmp_path / "confusion_matrix.json").read_text())["labels"]
     assert "greet" in labels
-    assert (tmp_path / "intent_report_base.json").exists()

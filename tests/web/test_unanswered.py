@@ -242,6 +242,29 @@ async def test_a_group_becomes_a_faq_draft(site: Site, admin: httpx.AsyncClient)
     assert "twv for my cleaning job" not in [g["text"] for g in groups_in(page.text)]
 
 
+NEAR_MISSES = [
+    # (person, text, language, intent, confidence, meta, minutes ago)
+    ("tg-near-1", "is the supermarket open on sunday?", "en", "out_of_scope", 0.2,
+     {"not_an_answer": True}, 9),
+    ("tg-near-2", "work near my house maybe", "en", "find_job", 0.55, {}, 8),
+    ("tg-near-3", "Budel", "nl", "out_of_scope", 0.1, {"place": "GM1706"}, 7),
+    # acted on surely: not a near miss
+    ("tg-near-4", "how do i get a bsn", "en", "documents/bsn", 0.93, {}, 6),
+]
+
+
+async def test_near_misses_are_listed_with_what_went_wrong(
+    site: Site, admin: httpx.AsyncClient
+) -> None:
+    await seed(site.engine, NEAR_MISSES)
+    page = await admin.get("/console/unanswered")
+    groups = {g["text"]: g["block"] for g in groups_in(page.text)}
+    assert "not an answer ×1" in groups["is the supermarket open on sunday?"]
+    assert "unsure ×1" in groups["work near my house maybe"]
+    assert "place only ×1" in groups["Budel"]
+    assert "how do i get a bsn" not in groups
+
+
 def test_grouping_keeps_languages_apart_and_joins_spelling_variants() -> None:
     now = utcnow()
 
