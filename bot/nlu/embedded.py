@@ -34,7 +34,7 @@ from bot.nlu.training_data import TrainingData, data_hash, read_training_data
 logger = logging.getLogger(__name__)
 
 # Bump when a change here or in classifier.py makes old pickles wrong.
-CODE_VERSION = "4"
+CODE_VERSION = "5"
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_SIMILARITY_FLOOR = 0.3  # n-grams, without embeddings; measured: docs/nlu.md
 # With embeddings: out_of_scope when the nearest in-scope example is not at least this much
