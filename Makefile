@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/python -m bot db upgrade
 	$(BIN)/python -m bot content import
-	-$(BIN)/python -m bot jobs import data/jobs/sample_leads.csv --if-empty
+	-$(BIN)/python -m bot jobs import data/jobs/sample_leads.csv --if-empty --quiet
 	$(BIN)/python -m bot run
 
 web: install

@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--telegram-id", type=int, help="coach: Telegram user id")
     add.add_argument("--languages", help="coach: languages spoken, e.g. ar,en,nl")
     add.add_argument("--regions", help="coach: labour-market regions, comma-separated")
+    add.add_argument("--teams", help="coach: handoff teams whose tickets they see, "
+                                     "comma-separated (default: the first team)")
 
     db = sub.add_parser("db", help="database migrations").add_subparsers(
         dest="db_command", required=True)
@@ -78,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
                              help="do nothing when the database already has job leads")
     jobs_import.add_argument("--dry-run", action="store_true",
                              help="check and report, write nothing")
+    jobs_import.add_argument("--quiet", action="store_true",
+                             help="report only rejected rows and the summary")
     from bot.cli import add_rules_parser
 
     add_rules_parser(sub)
@@ -135,7 +139,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "jobs":
         return asyncio.run(cli.jobs_import(
             settings, args.file, replace_sample=args.replace_sample, if_empty=args.if_empty,
-            dry_run=args.dry_run))
+            dry_run=args.dry_run, quiet=args.quiet))
     raise AssertionError(args.command)
 
 

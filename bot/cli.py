@@ -126,6 +126,11 @@ async def users_add(settings: Settings, args: argparse.Namespace) -> int:
     if unknown:
         raise WerkpadError(f"unknown language code(s) {', '.join(unknown)}; use "
                            f"{', '.join(settings.languages.supported)}")
+    teams = split(getattr(args, "teams", None))
+    known = [team.name for team in settings.handoff.teams]
+    if unknown := sorted(set(teams or ()) - set(known)):
+        raise WerkpadError(f"unknown team(s) {', '.join(unknown)}; the teams in "
+                           f"handoff.teams are {', '.join(known)}")
     password = _read_password(args.password_stdin)
     engine = make_engine(settings.database_url)
     try:
@@ -133,6 +138,7 @@ async def users_add(settings: Settings, args: argparse.Namespace) -> int:
             user = await create_user(
                 session, email=args.email, name=args.name, role=args.role, password=password,
                 telegram_id=args.telegram_id, languages=languages, regions=split(args.regions),
+                teams=teams,
             )
     except AccountError as exc:
         raise WerkpadError(f"user not added: {exc}") from None
@@ -161,9 +167,11 @@ def nlu_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def jobs_import(
-    settings: Settings, path: Path, *, replace_sample: bool, if_empty: bool, dry_run: bool
+    settings: Settings, path: Path, *, replace_sample: bool, if_empty: bool, dry_run: bool,
+    quiet: bool = False,
 ) -> int:
-    """Check a job-leads CSV, print a line per row, import the good rows in one transaction.
+    """Check a job-leads CSV, print a line per row (`quiet`: per rejected row, no progress
+    bar), import the good rows in one transaction.
 
     Exit 0 when rows were imported and none rejected (or --if-empty found leads), 1 when some
     rows were rejected (the good ones are imported), 2 when the file cannot be read at all.
@@ -178,7 +186,7 @@ async def jobs_import(
         report = await import_file(
             make_sessionmaker(engine), path, places=load_places(), today=make_clock(settings)(),
             replace_sample=replace_sample, if_empty=if_empty, dry_run=dry_run,
-            progress=ProgressBar(),
+            progress=None if quiet else ProgressBar(),
         )
     except LeadFileError as exc:
         print(f"werkpad: {exc}", file=sys.stderr)
@@ -186,7 +194,8 @@ async def jobs_import(
     finally:
         await engine.dispose()
     for result in report.results:
-        print(result.describe())
+        if not (quiet and result.ok):
+            print(result.describe())
     print(report.summary())
     return report.exit_code
 

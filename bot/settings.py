@@ -136,6 +136,8 @@ class HandoffSettings(_Section):
     teams: list[TeamSettings] = Field(default_factory=lambda: [TeamSettings()])
     translate: bool = True  # translate between coach and person when a translator is on
     coach_languages: list[str] = Field(default_factory=lambda: ["nl", "en"])
+    # admins see every team's tickets; off: admins see only their own teams', as coaches do
+    admins_see_all: bool = True
 
     @model_validator(mode="after")
     def _teams(self) -> HandoffSettings:

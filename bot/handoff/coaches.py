@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import repositories as repo
 from bot.db.models import Person, utcnow
+from bot.handoff.access import may_claim, may_see
 from bot.handoff.desk import history_note, restore_flow
 from bot.handoff.models import OPEN, MessageLink, RelayMessage, Ticket
 
@@ -29,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 class HandoffRefused(Exception):
     """The coach may not do this now; `str(exc)` says why, for the coach."""
+
+
+class TicketNotFound(HandoffRefused):
+    """No such ticket, or not one this coach may see (bot/handoff/access.py): said alike."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,9 @@ class Coaches:
 
     async def claim(self, ticket_id: int, coach: User, *, via: str) -> Done:
         async with self.s.sessions() as session, session.begin():
+            found = await session.get(Ticket, ticket_id)
+            if found is None or not may_claim(coach, found, self.s.settings.handoff):
+                raise self._not_found(ticket_id)
             now = utcnow()
             result = await session.execute(
                 update(Ticket)
@@ -142,7 +150,7 @@ class Coaches:
         if not text:
             raise HandoffRefused("write the note after /note")
         async with self.s.sessions() as session, session.begin():
-            ticket = await self._ticket(session, ticket_id)
+            ticket = await self._ticket(session, ticket_id, coach)
             session.add(RelayMessage(ticket_id=ticket.id, person_id=ticket.person_id,
                                      sender="note", coach_id=coach.id, author=coach.name,
                                      via=via, text=text[:4096], status="stored"))
@@ -167,7 +175,7 @@ class Coaches:
 
     async def close(self, ticket_id: int, coach: User, *, via: str) -> Done:
         async with self.s.sessions() as session, session.begin():
-            ticket = await self._ticket(session, ticket_id)
+            ticket = await self._ticket(session, ticket_id, coach)
             if ticket.status == "closed":
                 raise HandoffRefused(f"ticket #{ticket_id} is already closed")
             if ticket.status == "claimed" and ticket.coach_id != coach.id \
@@ -188,15 +196,22 @@ class Coaches:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    async def _ticket(self, session: AsyncSession, ticket_id: int) -> Ticket:
+    async def _ticket(self, session: AsyncSession, ticket_id: int,
+                      coach: User | None = None) -> Ticket:
+        """The ticket; with `coach`, only one they may see (else as if there were none)."""
         ticket = await session.get(Ticket, ticket_id)
-        if ticket is None:
-            raise HandoffRefused(f"there is no ticket #{ticket_id} (the person may have "
-                                 "asked to be forgotten)")
+        if ticket is None or (coach is not None
+                              and not may_see(coach, ticket, self.s.settings.handoff)):
+            raise self._not_found(ticket_id)
         return ticket
 
+    @staticmethod
+    def _not_found(ticket_id: int) -> TicketNotFound:
+        return TicketNotFound(f"there is no ticket #{ticket_id} (the person may have asked "
+                              "to be forgotten, or it is not handed to you)")
+
     async def _owned(self, session: AsyncSession, ticket_id: int, coach: User) -> Ticket:
-        ticket = await self._ticket(session, ticket_id)
+        ticket = await self._ticket(session, ticket_id, coach)
         if ticket.status != "claimed":
             raise HandoffRefused(f"ticket #{ticket_id} is {ticket.status}: claim it first"
                                  if ticket.status in OPEN else

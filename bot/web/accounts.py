@@ -63,6 +63,7 @@ async def create_user(
     telegram_id: int | None = None,
     languages: list[str] | None = None,
     regions: list[str] | None = None,
+    teams: list[str] | None = None,
 ) -> User:
     """Add a console user; AccountError for a bad role, address, password or a duplicate."""
     email = normalise_email(email)
@@ -81,6 +82,7 @@ async def create_user(
         active=True, failed_logins=0, telegram_id=telegram_id,
         languages=",".join(languages) if languages else None,
         regions=",".join(regions) if regions else None,
+        teams=",".join(teams) if teams else None,
     )
     session.add(user)
     await session.flush()
@@ -222,6 +224,7 @@ def update_profile(
     telegram_id: int | None,
     languages: list[str] | None,
     regions: list[str] | None,
+    teams: list[str] | None = None,
 ) -> None:
     """Change name, role and the coach fields; AccountError for an empty name or a bad role."""
     if role not in ROLES:
@@ -231,3 +234,4 @@ def update_profile(
     user.name, user.role, user.telegram_id = name.strip(), role, telegram_id
     user.languages = ",".join(languages) if languages else None
     user.regions = ",".join(regions) if regions else None
+    user.teams = ",".join(teams) if teams else None

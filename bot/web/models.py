@@ -32,6 +32,9 @@ class User(Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger)
     languages: Mapped[str | None] = mapped_column(String(200))  # comma-separated codes
     regions: Mapped[str | None] = mapped_column(String(500))  # comma-separated region names
+    # comma-separated handoff team names (settings.handoff.teams): the tickets a coach may see;
+    # none: the first team (bot/handoff/access.py)
+    teams: Mapped[str | None] = mapped_column(String(200))
 
 
 class ConsoleSession(Base):

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
 from bot.db.models import utcnow
-from bot.handoff.coaches import Coaches, HandoffRefused
+from bot.handoff.access import may_see, visible
+from bot.handoff.coaches import Coaches, HandoffRefused, TicketNotFound
 from bot.handoff.desk import coach_matches
 from bot.handoff.hours import Hours, team_named
 from bot.handoff.models import OPEN, RelayMessage, Ticket
@@ -34,6 +35,20 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
     StaffForm = Annotated[PostedForm, Depends(gate.form("admin", "coach"))]
     settings = console.settings
 
+    def not_found(request: Request, ticket_id: int) -> Response:
+        """Missing, forgotten or not handed to this coach: said alike (no enumeration)."""
+        return render(console, request, "error.html", status_code=404, title="Not found",
+                      message=f"There is no ticket #{ticket_id} that you can open (the person "
+                      "may have asked to be forgotten, or it is not handed to you).")
+
+    async def seen(session: Any, viewer: Viewer, ticket_id: int) -> Ticket | None:
+        """The ticket when this viewer may see it (bot/handoff/access.py), else None."""
+        me = await session.get(User, viewer.user_id)
+        ticket = await session.get(Ticket, ticket_id)
+        if me is None or ticket is None or not may_see(me, ticket, settings.handoff):
+            return None
+        return ticket
+
     def waited_minutes(ticket: Ticket, now: datetime) -> tuple[int, bool]:
         team = team_named(settings.handoff.teams, ticket.team)
         minutes = Hours(team, settings.timezone).open_minutes_between(ticket.requested_at, now)
@@ -44,7 +59,10 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
         now = utcnow()
         async with console.sessions() as session:
             me = await session.get(User, viewer.user_id)
-            query = select(Ticket).order_by(Ticket.requested_at)
+            if me is None:
+                return RedirectResponse("/console/login", status_code=303)
+            query = select(Ticket).where(visible(me, settings.handoff)).order_by(
+                Ticket.requested_at)
             if show != "all":
                 query = query.where(Ticket.status.in_(OPEN))
             rows = (await session.scalars(query.limit(500))).all()
@@ -53,7 +71,7 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
             minutes, overdue = waited_minutes(ticket, now)
             items.append({"t": ticket, "minutes": minutes,
                           "overdue": overdue and ticket.status == "waiting",
-                          "for_me": me is not None and coach_matches(me, ticket)})
+                          "for_me": coach_matches(me, ticket)})
         # what a coach should take first: overdue, then those suggested for them, oldest first
         items.sort(key=lambda i: (i["t"].status != "waiting", not i["overdue"],
                                   not i["for_me"], i["t"].requested_at))
@@ -63,11 +81,9 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
     @router.get("/{ticket_id}", name="ticket_show")
     async def show(request: Request, ticket_id: int, viewer: Staff) -> Response:
         async with console.sessions() as session, session.begin():
-            ticket = await session.get(Ticket, ticket_id)
+            ticket = await seen(session, viewer, ticket_id)
             if ticket is None:
-                return render(console, request, "error.html", status_code=404,
-                              title="Not found", message=f"There is no ticket #{ticket_id} "
-                              "(the person may have asked to be forgotten).")
+                return not_found(request, ticket_id)
             history = (await session.scalars(select(RelayMessage).where(
                 RelayMessage.ticket_id == ticket_id).order_by(RelayMessage.id))).all()
             await audit(session, actor=viewer.email, user_id=viewer.user_id,
@@ -86,10 +102,9 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
     @router.get("/{ticket_id}/conversation", name="ticket_conversation")
     async def conversation(request: Request, ticket_id: int, viewer: Staff) -> Response:
         async with console.sessions() as session, session.begin():
-            ticket = await session.get(Ticket, ticket_id)
+            ticket = await seen(session, viewer, ticket_id)
             if ticket is None:
-                return render(console, request, "error.html", status_code=404,
-                              title="Not found", message=f"There is no ticket #{ticket_id}.")
+                return not_found(request, ticket_id)
             history = (await session.scalars(select(RelayMessage).where(
                 RelayMessage.ticket_id == ticket_id).order_by(RelayMessage.id))).all()
             # audited like the ticket page, but not on every refresh of the frame
@@ -132,6 +147,8 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
                 await coaches.release(ticket_id, user, via="console")
             else:
                 await coaches.close(ticket_id, user, via="console")
+        except TicketNotFound:
+            return not_found(request, ticket_id)
         except HandoffRefused as exc:
             from urllib.parse import quote
 

@@ -35,7 +35,6 @@ NO_TRANSLATION = "no translation available"
 
 def build_unanswered_router(console: Console, gate: Gate) -> APIRouter:
     router = APIRouter(prefix="/console/unanswered")
-    AnyUser = Annotated[Viewer, Depends(gate.role("admin", "coach"))]
     AdminUser = Annotated[Viewer, Depends(gate.role("admin"))]
     AdminForm = Annotated[PostedForm, Depends(gate.form("admin"))]
     languages = list(console.settings.languages.supported)
@@ -102,7 +101,7 @@ def build_unanswered_router(console: Console, gate: Gate) -> APIRouter:
 
     @router.get("", name="unanswered")
     async def unanswered(
-        request: Request, viewer: AnyUser, state: str = "open", lang: str = ""
+        request: Request, viewer: AdminUser, state: str = "open", lang: str = ""
     ) -> Response:
         return await page(request, state=state, lang=lang if lang in languages else "")
 

@@ -32,6 +32,7 @@ def build_users_router(console: Console, gate: Gate, places: Places | None = Non
     AdminUser = Annotated[Viewer, Depends(gate.role("admin"))]
     AdminForm = Annotated[PostedForm, Depends(gate.form("admin"))]
     supported = list(console.settings.languages.supported)
+    team_names = [team.name for team in console.settings.handoff.teams]
     loaded: list[list[str]] = []
 
     def regions() -> list[str]:
@@ -64,11 +65,15 @@ def build_users_router(console: Console, gate: Gate, places: Places | None = Non
         picked = form.lists.get("regions", [])
         if unknown := sorted(set(picked) - set(regions())):
             raise FormProblem("regions", "unknown region(s): " + ", ".join(unknown)[:200])
+        teams = form.lists.get("teams", [])
+        if unknown := sorted(set(teams) - set(team_names)):
+            raise FormProblem("teams", "unknown team(s): " + ", ".join(unknown)[:200])
         if role != "coach":
-            telegram_id, langs, picked = None, [], []
+            telegram_id, langs, picked, teams = None, [], [], []
         return {"name": name, "role": role, "telegram_id": telegram_id,
                 "languages": [c for c in supported if c in langs],
-                "regions": [r for r in regions() if r in picked]}
+                "regions": [r for r in regions() if r in picked],
+                "teams": [t for t in team_names if t in teams]}
 
     async def audit(session: AsyncSession, form: PostedForm, action: str, user: User,
                     detail: dict[str, Any] | None = None) -> None:
@@ -86,14 +91,16 @@ def build_users_router(console: Console, gate: Gate, places: Places | None = Non
             return {"name": form.get("name"), "email": form.get("email"),
                     "role": form.get("role"), "telegram_id": form.get("telegram_id"),
                     "languages": form.lists.get("languages", []),
-                    "regions": form.lists.get("regions", [])}
+                    "regions": form.lists.get("regions", []),
+                    "teams": form.lists.get("teams", [])}
         if user is not None:
             return {"name": user.name, "email": user.email, "role": user.role,
                     "telegram_id": "" if user.telegram_id is None else str(user.telegram_id),
                     "languages": (user.languages or "").split(","),
-                    "regions": (user.regions or "").split(",")}
+                    "regions": (user.regions or "").split(","),
+                    "teams": (user.teams or "").split(",")}
         return {"name": "", "email": "", "role": "coach", "telegram_id": "", "languages": [],
-                "regions": []}
+                "regions": [], "teams": []}
 
     async def list_page(
         request: Request, *, values: dict[str, Any] | None = None,
@@ -104,7 +111,7 @@ def build_users_router(console: Console, gate: Gate, places: Places | None = Non
         return render(console, request, "users_list.html", status_code=status_code,
                       title="Users", users=users, values=values or form_values(),
                       errors=errors or {}, roles=ROLES, supported=supported,
-                      regions=regions(), is_locked=accounts.is_locked,
+                      regions=regions(), teams=team_names, is_locked=accounts.is_locked,
                       min_password=accounts.MIN_PASSWORD_LENGTH,
                       done=request.query_params.get("done"))
 
@@ -115,7 +122,8 @@ def build_users_router(console: Console, gate: Gate, places: Places | None = Non
         return render(console, request, "users_edit.html", status_code=status_code,
                       title=f"User {user.name}", user=user,
                       values=values or form_values(user), errors=errors or {}, roles=ROLES,
-                      supported=supported, regions=regions(), locked=accounts.is_locked(user),
+                      supported=supported, regions=regions(), teams=team_names,
+                      locked=accounts.is_locked(user),
                       min_password=accounts.MIN_PASSWORD_LENGTH,
                       done=request.query_params.get("done"))
 

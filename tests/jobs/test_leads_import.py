@@ -411,6 +411,26 @@ def test_the_command_reports_every_row_and_exits_0_1_or_2(
     assert "already has 2 job lead(s)" in out
 
 
+def test_quiet_prints_only_the_rejected_rows_and_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run` imports the sample leads with --quiet: no line per good row."""
+    from bot.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'quiet.sqlite3'}")
+    assert main(["db", "upgrade"]) == 0
+    future = row(valid_until="2099-12-31")
+    mixed = write(tmp_path, [future, {**future, "title": "Kok"}, {**future, "sector": "?"}],
+                  name="mixed.csv")
+    capsys.readouterr()
+    assert main(["jobs", "import", str(mixed), "--quiet"]) == 1
+    out, err = capsys.readouterr()
+    assert "OK" not in out
+    assert "row 4: rejected: sector '?'" in out
+    assert "imported 2 lead(s), rejected 1 row(s)" in out
+    assert "writing [" not in err  # nor the progress bar
+
+
 def test_the_progress_bar_redraws_in_place_on_a_terminal() -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -62,12 +62,14 @@ async def test_an_admin_adds_a_coach_with_languages_and_regions(
     site: Site, admin: httpx.AsyncClient
 ) -> None:
     response = await add(admin, email=" Nour@Example.org ", telegram_id="123456789",
-                         languages=["ar", "nl", "ti"], regions=["Regio Zwolle", "Twente"])
+                         languages=["ar", "nl", "ti"], regions=["Regio Zwolle", "Twente"],
+                         teams=["default"])
     assert response.status_code == 303, response.text[:2000]
     added = await user(site, "nour@example.org")
     assert (added.role, added.telegram_id) == ("coach", 123456789)
     assert added.languages == "nl,ar,ti"  # in the order of settings.languages.supported
     assert added.regions == "Regio Zwolle,Twente"  # by name, as the form lists them
+    assert added.teams == "default"
     page = await admin.get(response.headers["location"])
     assert "The user was added." in page.text
     [(action, target, detail)] = await user_audit(site)
@@ -91,6 +93,7 @@ async def test_bad_fields_are_refused_at_the_field(
         ({"telegram_id": "-5"}, "telegram_id", "positive whole number"),
         ({"languages": ["en", "xx"]}, "languages", "unknown language code(s): xx"),
         ({"regions": ["Atlantis"]}, "regions", "unknown region(s): Atlantis"),
+        ({"teams": ["default", "atlantis"]}, "teams", "unknown team(s): atlantis"),
     ]
     for fields, name, message in cases:
         response = await add(admin, **fields)

@@ -27,11 +27,10 @@ ANY_USER |= {("GET", "/console/jobs"), ("GET", "/console/jobs/{lead_id}"),
              ("GET", "/console/dashboard")}
 ADMIN_PREFIXES += ("/console/jobs", "/console/users", "/console/audit")
 SAMPLE |= {"lead_id": "1", "user_id": "1"}
-# NLU (admins) and unanswered questions (coaches may look at the list only).
-ANY_USER |= {("GET", "/console/unanswered")}
+# NLU and unanswered questions (people's words, verbatim): admins only.
 ADMIN_PREFIXES += ("/console/nlu", "/console/unanswered")
-# The coach queue: coaches and admins alike (what a coach may do in a ticket is checked by
-# bot/handoff/coaches.py and tested in test_console_tickets.py).
+# The coach queue: coaches and admins alike (which tickets a coach may see and act on is
+# checked by bot/handoff/access.py and walked per role and team in test_ticket_access.py).
 ANY_USER |= {("GET", "/console/tickets"), ("GET", "/console/tickets/{ticket_id}"),
              ("GET", "/console/tickets/{ticket_id}/conversation"),
              ("POST", "/console/tickets/{ticket_id}/{action}")}

@@ -120,17 +120,17 @@ async def test_the_translation_comes_from_the_translator_service(
     assert english == "<small>(English)</small>"
 
 
-async def test_coaches_see_the_list_without_the_buttons(
+async def test_coaches_cannot_read_peoples_unanswered_messages(
     site: Site, coach: httpx.AsyncClient
 ) -> None:
+    """People's words, verbatim, with no ticket handed over: admins only (issue 15)."""
     await seed(site.engine)
     page = await coach.get("/console/unanswered")
-    assert page.status_code == 200
-    assert len(groups_in(page.text)) == 4
-    assert 'data-testid="train-form"' not in page.text and "mark-handled" not in page.text
-    key = groups_in(page.text)[0]["key"]
+    assert page.status_code == 403
+    assert "ik wil een fiets kopen" not in page.text
+    assert 'data-testid="nav-unanswered"' not in (await coach.get("/console/")).text
     refused = await coach.post("/console/unanswered/train", data={
-        "csrf_token": await token_of(coach), "group": key, "intent": "find_job"})
+        "csrf_token": await token_of(coach), "group": "any", "intent": "find_job"})
     assert refused.status_code == 403
     assert (await coach.get("/console/unanswered/faq")).status_code == 403
 

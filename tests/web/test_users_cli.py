@@ -57,12 +57,12 @@ def test_add_an_admin_and_a_coach(
     assert "added admin ada@example.org" in capsys.readouterr().out
     code = run(monkeypatch, "a long coach password", "--role", "coach", "--name", "Cas",
                "--email", "cas@example.org", "--telegram-id", "12345", "--languages", "ar,nl",
-               "--regions", "Groot Amsterdam")
+               "--regions", "Groot Amsterdam", "--teams", "default")
     assert code == 0
     admin, coach = users(database)
     assert (admin.role, admin.email, admin.telegram_id) == ("admin", "ada@example.org", None)
-    assert (coach.role, coach.telegram_id, coach.languages, coach.regions) == (
-        "coach", 12345, "ar,nl", "Groot Amsterdam")
+    assert (coach.role, coach.telegram_id, coach.languages, coach.regions, coach.teams) == (
+        "coach", 12345, "ar,nl", "Groot Amsterdam", "default")
     assert coach.password_hash.startswith("$argon2id$")
     assert accounts.verify_password(coach.password_hash, "a long coach password")
 
@@ -76,6 +76,9 @@ def test_bad_input_adds_nobody(
     assert run(monkeypatch, "a long enough password", "--role", "coach", "--name", "C",
                "--email", "c@example.org", "--languages", "xx") == 1
     assert "unknown language code" in capsys.readouterr().err
+    assert run(monkeypatch, "a long enough password", "--role", "coach", "--name", "C",
+               "--email", "c@example.org", "--teams", "default,atlantis") == 1
+    assert "unknown team(s) atlantis" in capsys.readouterr().err
     assert run(monkeypatch, "a long enough password", "--role", "admin", "--name", "A",
                "--email", "a@example.org") == 0
     assert run(monkeypatch, "a long enough password", "--role", "admin", "--name", "A",
