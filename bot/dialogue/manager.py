@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.content.store import ContentStore
 from bot.db import repositories as repo
-from bot.db.models import ConversationState, Person, utcnow
+from bot.db.models import ConversationState, Event, Person, utcnow
 from bot.db.session import pool_capacity
 from bot.delivery import Delivery
 from bot.dialogue.locks import KeyedLocks
@@ -28,13 +29,14 @@ from bot.dialogue.text import clean
 from bot.jobs.places import Places
 from bot.language.decide import decide_language
 from bot.language.detect import LanguageGuess, detect_language, normalise_hint, word_count
-from bot.messages import IncomingMessage, OutgoingMessage
+from bot.messages import Button, IncomingMessage, Link, OutgoingMessage
 from bot.nlu.base import NLUEngine, ParseResult
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 MAX_STORED_TEXT = 4096
+RETRY_WINDOW = 20  # a retried message_id is looked for among the person's last 20 messages
 
 
 @dataclass
@@ -115,6 +117,10 @@ class Dialogue:
                 session, channel=msg.channel, external_id=msg.external_id
             )
             await repo.lock_person(session, person_id=person.id)
+            if msg.message_id and person.consent_at is not None:
+                again = await self._answered_before(session, person.id, msg.message_id)
+                if again is not None:  # a retry: the same answer, nothing applied twice
+                    return again, False
             state = await repo.get_state(session, person_id=person.id)
             limit = nlu_limit * 10
             turn = Turn(
@@ -138,6 +144,36 @@ class Dialogue:
             if person.consent_at is not None and turn.log_incoming:
                 await self._log(turn)
             return turn.replies, kick
+
+    async def _answered_before(self, session: AsyncSession, person_id: int,
+                               message_id: str) -> list[OutgoingMessage] | None:
+        """The replies given to an earlier message with this `message_id` (among the person's
+        last RETRY_WINDOW messages), rebuilt from the log; None when there was none."""
+        recent = (await session.scalars(
+            select(Event).where(Event.person_id == person_id, Event.direction == "in")
+            .order_by(Event.id.desc()).limit(RETRY_WINDOW))).all()
+        first = next((e for e in recent if e.meta.get("message_id") == message_id), None)
+        if first is None:
+            return None
+        after = (await session.scalars(
+            select(Event).where(Event.person_id == person_id, Event.id > first.id)
+            .order_by(Event.id).limit(50))).all()
+        replies = []
+        for event in after:
+            if event.direction != "out":
+                break
+            if event.meta.get("from"):  # pushed later (a coach's words): not this answer
+                continue
+            replies.append(OutgoingMessage(
+                text=event.text or "", language=event.language or "en",
+                buttons=[Button(label, payload) for label, payload in
+                         event.meta.get("buttons", [])],
+                links=[Link(title, url) for title, url in event.meta.get("links", [])],
+                machine_translated=bool(event.meta.get("machine_translated")),
+                meta={"repeat": True, "intent": event.intent, "flow": event.flow_id,
+                      "step": event.step_id}))
+        logger.info("a message sent again (same message_id): answered as the first time")
+        return replies
 
     async def _parse_typed(self, msg: IncomingMessage, nlu_text: str) -> ParseResult | None:
         """The NLU's reading of a typed message (not a button, a command or an empty one)."""
@@ -175,6 +211,8 @@ class Dialogue:
             meta["other_type"] = msg.other_type
         if msg.location:
             meta["location"] = [round(msg.location[0], 3), round(msg.location[1], 3)]
+        if msg.message_id:
+            meta["message_id"] = msg.message_id[:64]
         await repo.add_event(
             turn.session, person_id=turn.person.id, direction="in", kind=msg.kind,
             text=text, payload=(msg.payload or None) and msg.payload[:128],
