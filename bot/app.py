@@ -163,4 +163,7 @@ def build_web_app(
 
     # /healthz, /readyz, /metrics (localhost or METRICS_TOKEN); measures the dialogue too
     mount_operations(app, dialogue)
+    from bot.web.nul_guard import RefuseNulBytes
+
+    app.add_middleware(RefuseNulBytes)
     return app

@@ -106,6 +106,17 @@ class FormTooLarge(Exception):
     """The posted body is over MAX_FORM_BYTES: a 413 page."""
 
 
+MAX_ID_DIGITS = 18  # every id fits a signed 64-bit integer (SQLite and PostgreSQL BIGINT)
+
+
+def id_number(text: str) -> int | None:
+    """An id or number from a URL or form: ASCII digits only, at most 18 of them; else None
+    (so NUL bytes, signs, words and numbers too big for the database are a 404, not a 500)."""
+    if text.isascii() and text.isdecimal() and len(text) <= MAX_ID_DIGITS:
+        return int(text)
+    return None
+
+
 def login_next(request: Request) -> str:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return f"/console/login?next={quote(target, safe='')}"

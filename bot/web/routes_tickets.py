@@ -21,7 +21,7 @@ from bot.handoff.hours import Hours, team_named
 from bot.handoff.models import OPEN, RelayMessage, Ticket
 from bot.web.accounts import audit
 from bot.web.console import PAGE_HEADERS, render
-from bot.web.deps import Console, Gate, PostedForm, Viewer
+from bot.web.deps import Console, Gate, PostedForm, Viewer, id_number
 from bot.web.models import AuditEvent, User
 
 REFRESH_SECONDS = 5
@@ -35,14 +35,18 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
     StaffForm = Annotated[PostedForm, Depends(gate.form("admin", "coach"))]
     settings = console.settings
 
-    def not_found(request: Request, ticket_id: int) -> Response:
+    def not_found(request: Request, ticket_id: int | str) -> Response:
         """Missing, forgotten or not handed to this coach: said alike (no enumeration)."""
         return render(console, request, "error.html", status_code=404, title="Not found",
-                      message=f"There is no ticket #{ticket_id} that you can open (the person "
-                      "may have asked to be forgotten, or it is not handed to you).")
+                      message=f"There is no ticket #{str(ticket_id)[:20]} that you can open "
+                      "(the person may have asked to be forgotten, or it is not handed to "
+                      "you).")
 
-    async def seen(session: Any, viewer: Viewer, ticket_id: int) -> Ticket | None:
+    async def seen(session: Any, viewer: Viewer, raw_id: str) -> Ticket | None:
         """The ticket when this viewer may see it (bot/handoff/access.py), else None."""
+        ticket_id = id_number(raw_id)
+        if ticket_id is None:
+            return None
         me = await session.get(User, viewer.user_id)
         ticket = await session.get(Ticket, ticket_id)
         if me is None or ticket is None or not may_see(me, ticket, settings.handoff):
@@ -79,18 +83,18 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
                       show=show)
 
     @router.get("/{ticket_id}", name="ticket_show")
-    async def show(request: Request, ticket_id: int, viewer: Staff) -> Response:
+    async def show(request: Request, ticket_id: str, viewer: Staff) -> Response:
         async with console.sessions() as session, session.begin():
             ticket = await seen(session, viewer, ticket_id)
             if ticket is None:
                 return not_found(request, ticket_id)
             history = (await session.scalars(select(RelayMessage).where(
-                RelayMessage.ticket_id == ticket_id).order_by(RelayMessage.id))).all()
+                RelayMessage.ticket_id == ticket.id).order_by(RelayMessage.id))).all()
             await audit(session, actor=viewer.email, user_id=viewer.user_id,
-                        action="ticket.view", target=f"ticket/{ticket_id}")
+                        action="ticket.view", target=f"ticket/{ticket.id}")
         minutes, overdue = waited_minutes(ticket, utcnow())
         mine = ticket.coach_id == viewer.user_id or viewer.is_admin
-        response = render(console, request, "ticket.html", title=f"Ticket #{ticket_id}",
+        response = render(console, request, "ticket.html", title=f"Ticket #{ticket.id}",
                           ticket=ticket, history=history, minutes=minutes, overdue=overdue,
                           mine=mine, error=request.query_params.get("error"))
         # the conversation is a frame of this page that refreshes itself (no script needed),
@@ -100,15 +104,15 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
         return response
 
     @router.get("/{ticket_id}/conversation", name="ticket_conversation")
-    async def conversation(request: Request, ticket_id: int, viewer: Staff) -> Response:
+    async def conversation(request: Request, ticket_id: str, viewer: Staff) -> Response:
         async with console.sessions() as session, session.begin():
             ticket = await seen(session, viewer, ticket_id)
             if ticket is None:
                 return not_found(request, ticket_id)
             history = (await session.scalars(select(RelayMessage).where(
-                RelayMessage.ticket_id == ticket_id).order_by(RelayMessage.id))).all()
+                RelayMessage.ticket_id == ticket.id).order_by(RelayMessage.id))).all()
             # audited like the ticket page, but not on every refresh of the frame
-            target = f"ticket/{ticket_id}"
+            target = f"ticket/{ticket.id}"
             recent = await session.scalar(select(AuditEvent.id).where(
                 AuditEvent.user_id == viewer.user_id, AuditEvent.target == target,
                 AuditEvent.action == "ticket.view",
@@ -117,7 +121,7 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
                 await audit(session, actor=viewer.email, user_id=viewer.user_id,
                             action="ticket.view", target=target)
         response = render(console, request, "ticket_conversation.html",
-                          title=f"Ticket #{ticket_id}", ticket=ticket, history=history,
+                          title=f"Ticket #{ticket.id}", ticket=ticket, history=history,
                           now=utcnow(),
                           refresh=REFRESH_SECONDS if ticket.status in OPEN else None)
         response.headers["Content-Security-Policy"] = PAGE_HEADERS[
@@ -126,8 +130,11 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
         return response
 
     @router.post("/{ticket_id}/{action}", name="ticket_action")
-    async def act(request: Request, ticket_id: int, action: str, form: StaffForm) -> Response:
+    async def act(request: Request, ticket_id: str, action: str, form: StaffForm) -> Response:
         viewer = form.viewer
+        number = id_number(ticket_id)
+        if number is None:
+            return not_found(request, ticket_id)
         if action not in ACTIONS:
             return render(console, request, "error.html", status_code=404, title="Not found",
                           message=f"There is no action {action!r}.")
@@ -138,15 +145,15 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
         text = form.get("text")
         try:
             if action == "claim":
-                await coaches.claim(ticket_id, user, via="console")
+                await coaches.claim(number, user, via="console")
             elif action == "reply":
-                await coaches.reply(ticket_id, user, text, via="console")
+                await coaches.reply(number, user, text, via="console")
             elif action == "note":
-                await coaches.note(ticket_id, user, text, via="console")
+                await coaches.note(number, user, text, via="console")
             elif action == "release":
-                await coaches.release(ticket_id, user, via="console")
+                await coaches.release(number, user, via="console")
             else:
-                await coaches.close(ticket_id, user, via="console")
+                await coaches.close(number, user, via="console")
         except TicketNotFound:
             return not_found(request, ticket_id)
         except HandoffRefused as exc:

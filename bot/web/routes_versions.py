@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from bot.content.store import ContentFile, validate
 from bot.web.console import render
-from bot.web.deps import Console, Gate, PostedForm, Viewer
+from bot.web.deps import Console, Gate, PostedForm, Viewer, id_number
 from bot.web.flow_tools import flow_version, with_version
 from bot.web.publishing import (
     EDITABLE_KINDS,
@@ -47,26 +47,31 @@ def build_version_router(console: Console, gate: Gate) -> APIRouter:
 
     @router.get("/{kind}/{key}/diff", name="version_diff")
     async def version_diff(
-        request: Request, kind: str, key: str, viewer: AdminUser, a: int = 0, b: int = 0,
+        request: Request, kind: str, key: str, viewer: AdminUser, a: str = "0", b: str = "0",
         raw: bool = False,
     ) -> Response:
-        async with console.sessions() as session:
-            old = await version(session, kind=kind, key=key, number=a)
-            new = await version(session, kind=kind, key=key, number=b)
+        first, second = id_number(a), id_number(b)
+        old = new = None
+        if first is not None and second is not None:
+            async with console.sessions() as session:
+                old = await version(session, kind=kind, key=key, number=first)
+                new = await version(session, kind=kind, key=key, number=second)
         if old is None or new is None:
-            return not_found(request, f"version {a} or {b} of {kind}/{key}")
+            return not_found(request, f"version {a[:20]!r} or {b[:20]!r} of {kind}/{key}")
         lines = diff_lines(old.body, new.body, f"version {a}", f"version {b}", raw=raw)
         return render(console, request, "diff.html", title=f"{kind}/{key}: {a} → {b}",
                       kind=kind, key=key, old=old, new=new, lines=lines, raw=raw)
 
     @router.get("/{kind}/{key}/{number}", name="version_show")
     async def version_show(
-        request: Request, kind: str, key: str, number: int, viewer: AdminUser
+        request: Request, kind: str, key: str, number: str, viewer: AdminUser
     ) -> Response:
-        async with console.sessions() as session:
-            row = await version(session, kind=kind, key=key, number=number)
+        wanted, row = id_number(number), None
+        if wanted is not None:
+            async with console.sessions() as session:
+                row = await version(session, kind=kind, key=key, number=wanted)
         if row is None:
-            return not_found(request, f"version {number} of {kind}/{key}")
+            return not_found(request, f"version {number[:20]!r} of {kind}/{key}")
         return render(console, request, "version_show.html",
                       title=f"{kind}/{key} version {number}", kind=kind, key=key, row=row)
 
@@ -74,9 +79,10 @@ def build_version_router(console: Console, gate: Gate) -> APIRouter:
     async def rollback(
         request: Request, kind: str, key: str, form: AdminForm
     ) -> Response:
-        if kind not in EDITABLE_KINDS or not form.get("version").isdigit():
-            return not_found(request, f"version {form.get('version')!r} of {kind}/{key}")
-        number = int(form.get("version"))
+        wanted = id_number(form.get("version"))
+        if kind not in EDITABLE_KINDS or wanted is None:
+            return not_found(request, f"version {form.get('version')[:20]!r} of {kind}/{key}")
+        number = wanted
         item = ContentFile.for_key(kind, key)
         async with console.sessions() as session, session.begin():
             old = await version(session, kind=kind, key=key, number=number)
