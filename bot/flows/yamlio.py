@@ -90,8 +90,57 @@ _ContentLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _ContentLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+# Limits checked before a text is read (issue 15): our largest file, flows/may_i_work.yml, is
+# 0.26 MB and expands to about 7,400 nodes (tests/flows/test_yaml_limits.py).
+MAX_YAML_CHARS = 2_000_000
+MAX_EXPANDED_NODES = 200_000
+
+
+def expanded_size(text: str) -> int:
+    """How many nodes the text stands for once every alias is replaced by what it names,
+    counted on the parser's events (nothing is built): an "alias bomb" of 500 bytes stands
+    for hundreds of millions. Raises yaml.YAMLError on a syntax error, as reading would."""
+    total, sizes, open_at = 0, dict[str, int](), list[tuple[str | None, int]]()
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            total += sizes.get(str(event.anchor), 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            total += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            total += 1
+            open_at.append((event.anchor, total))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            anchor, start = open_at.pop()
+            if anchor:
+                sizes[anchor] = total - start + 1
+        if total > MAX_EXPANDED_NODES:
+            return total  # enough to refuse: do not walk the rest of a bomb
+    return total
+
+
+def _too_big(text: str, filename: str) -> ContentIssue | None:
+    if len(text) > MAX_YAML_CHARS:
+        return ContentIssue(filename, 1, None, None,
+                            f"the file is too long ({len(text):,} characters; at most "
+                            f"{MAX_YAML_CHARS:,})", "split it or remove what is not needed")
+    try:
+        size = expanded_size(text)
+    except yaml.YAMLError:
+        return None  # reading reports the syntax error at its line
+    if size > MAX_EXPANDED_NODES:
+        return ContentIssue(filename, 1, None, None,
+                            f"its aliases (*name) expand to more than {MAX_EXPANDED_NODES} "
+                            "values", "write the values out, or use fewer nested aliases")
+    return None
+
+
 def read_yaml(text: str, filename: str) -> tuple[Any, list[ContentIssue]]:
-    """Parse YAML text; syntax errors and duplicate keys become issues, never exceptions."""
+    """Parse YAML text; syntax errors, duplicate keys, a text too long and aliases that expand
+    too far become issues, never exceptions or a hang."""
+    if (refused := _too_big(text, filename)) is not None:
+        return None, [refused]
     loader = _ContentLoader(text)
     loader.duplicate_keys = []
     try:

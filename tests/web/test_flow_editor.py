@@ -57,6 +57,25 @@ async def test_broken_yaml_is_shown_at_its_line_and_nothing_changes(
     assert site.services.content.bundle.flows[FLOW].version == 1
 
 
+async def test_a_yaml_alias_bomb_is_refused_before_it_is_read(
+    site: Site, admin: httpx.AsyncClient
+) -> None:
+    """Nine aliases of nine aliases, eight deep: 490 million nodes from 500 bytes."""
+    token, _ = await open_editor(admin)
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(8):
+        this, before = chr(98 + i), chr(97 + i)
+        levels.append(f"{this}: &{this} [" + ",".join([f"*{before}"] * 9) + "]")
+    bomb = "flow: may_i_work\nversion: 1\n" + "\n".join(levels) + "\nsteps: []\n"
+
+    response = await admin.post(f"/console/flows/{FLOW}", data={
+        "csrf_token": token, "yaml": bomb, "action": "publish"})
+
+    assert response.status_code == 422
+    assert "aliases" in response.text
+    assert len(await flow_versions(site)) == 1
+
+
 async def test_a_flow_that_fails_validation_names_the_line_and_is_not_published(
     site: Site, admin: httpx.AsyncClient
 ) -> None:
