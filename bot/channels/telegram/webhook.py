@@ -20,6 +20,7 @@ from telegram import Bot, Update
 
 from bot.channels.telegram.ledger import Ledger
 from bot.channels.telegram.polling import to_incoming
+from bot.channels.web.schemas import BodyTooLarge, read_limited_body
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +53,12 @@ def make_endpoint(bot: Bot, ledger: Ledger, queue: asyncio.Queue[object],
             logger.warning("webhook call without the right secret from %s",
                            request.client.host if request.client else "?")
             return Response(status_code=403)
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        try:  # refused as soon as it is over the limit, also when chunked
+            body = await read_limited_body(request, MAX_BODY)
+        except BodyTooLarge:
             return Response(status_code=413)
         try:
-            data = json.loads(await request.body())
+            data = json.loads(body)
             if not _looks_like_update(data):
                 raise ValueError("not an object with a valid update_id")
             update = Update.de_json(data, bot)

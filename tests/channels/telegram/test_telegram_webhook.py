@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 from sqlalchemy import func, select
@@ -68,6 +70,27 @@ async def test_a_body_that_is_not_an_update_is_refused(hook: Harness) -> None:
             hook.webhook, content=b"{not json",
             headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
     assert response.status_code == 400
+    assert await rows(hook) == 0
+
+
+async def test_a_chunked_body_over_the_limit_is_refused_while_it_streams(
+        hook: Harness) -> None:
+    """No Content-Length (chunked): the limit still holds, and nothing is stored."""
+    from bot.channels.telegram.webhook import MAX_BODY
+
+    assert hook.webhook is not None
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"update_id": 5010, "message": {"text": "'
+        for _ in range(MAX_BODY // 4096 + 2):
+            yield b"x" * 4096
+        yield b'"}}'
+
+    async with httpx.AsyncClient() as client:
+        response = await client.post(hook.webhook, content=chunks(),
+                                     headers={"X-Telegram-Bot-Api-Secret-Token":
+                                              WEBHOOK_SECRET})
+    assert response.status_code == 413
     assert await rows(hook) == 0
 
 
