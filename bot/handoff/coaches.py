@@ -79,13 +79,13 @@ class Coaches:
                         claimed_at=now, revision=Ticket.revision + 1)
                 .execution_options(synchronize_session=False))
             ticket = await self._ticket(session, ticket_id)
+            await session.refresh(ticket)  # read before the update: what it is now
             if getattr(result, "rowcount", 0) != 1:
                 if ticket.status == "claimed" and ticket.coach_id == coach.id:
                     return Done(ticket)  # a second tap on Claim: already yours
                 who = ticket.coach_name or "another coach"
                 raise HandoffRefused(f"ticket #{ticket_id} is {ticket.status}"
                                      + (f" by {who}" if ticket.status == "claimed" else ""))
-            await session.refresh(ticket)
             history_note(session, ticket, f"Claimed by {coach.name} ({via}).", coach_id=coach.id)
             await self._notice(session, ticket, "handoff.claimed", name=coach.name)
         self.s.handoff_wakeup.set()
