@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 MAX_STORED_TEXT = 4096
 RETRY_WINDOW = 20  # a retried message_id is looked for among the person's last 20 messages
+# Channels whose message_id is the sender's retry key. Telegram's updates are made exactly-once
+# by its ledger (bot/channels/telegram/ledger.py), so it needs no second look-up per message.
+RETRY_CHANNELS = frozenset({"web"})
 
 
 @dataclass
@@ -117,7 +120,7 @@ class Dialogue:
                 session, channel=msg.channel, external_id=msg.external_id
             )
             await repo.lock_person(session, person_id=person.id)
-            if msg.message_id and person.consent_at is not None:
+            if msg.message_id and msg.channel in RETRY_CHANNELS and person.consent_at is not None:
                 again = await self._answered_before(session, person.id, msg.message_id)
                 if again is not None:  # a retry: the same answer, nothing applied twice
                     return again, False
