@@ -9,8 +9,9 @@ in the first configured team, as every coach was before teams existed. Then:
   own conversation back), and the open tickets (waiting, claimed, released) of their teams;
 - nothing else: another team's tickets and closed tickets someone else handled are "not
   found" to them, in the queue, the ticket page, its frame and every action;
-- claiming needs a ticket of one's own teams (or admin); writing to the person and handing
-  back need the ticket to be one's own (bot/handoff/coaches.py).
+- claiming needs a ticket one may see (the claim itself only takes a waiting or released
+  one); writing to the person and handing back need the ticket to be one's own
+  (bot/handoff/coaches.py).
 
 The Telegram coaches' group is one room: everyone in it sees every topic posted there. A
 deployment with teams that must not see each other's people uses the web console, or gives
@@ -47,13 +48,6 @@ def may_see(user: User, ticket: Ticket, handoff: HandoffSettings) -> bool:
     if sees_all(user, handoff) or ticket.coach_id == user.id:
         return True
     return ticket.status in OPEN and ticket.team in teams_of(user, handoff)
-
-
-def may_claim(user: User, ticket: Ticket, handoff: HandoffSettings) -> bool:
-    """Seen, and of the coach's teams (or theirs already, or an admin's view of all)."""
-    return may_see(user, ticket, handoff) and (
-        sees_all(user, handoff) or ticket.coach_id == user.id
-        or ticket.team in teams_of(user, handoff))
 
 
 def visible(user: User, handoff: HandoffSettings) -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import repositories as repo
 from bot.db.models import Person, utcnow
-from bot.handoff.access import may_claim, may_see
+from bot.handoff.access import may_see
 from bot.handoff.desk import history_note, restore_flow
 from bot.handoff.models import OPEN, MessageLink, RelayMessage, Ticket
 
@@ -68,9 +68,7 @@ class Coaches:
 
     async def claim(self, ticket_id: int, coach: User, *, via: str) -> Done:
         async with self.s.sessions() as session, session.begin():
-            found = await session.get(Ticket, ticket_id)
-            if found is None or not may_claim(coach, found, self.s.settings.handoff):
-                raise self._not_found(ticket_id)
+            ticket = await self._ticket(session, ticket_id, coach)
             now = utcnow()
             result = await session.execute(
                 update(Ticket)
@@ -78,7 +76,6 @@ class Coaches:
                 .values(status="claimed", coach_id=coach.id, coach_name=coach.name,
                         claimed_at=now, revision=Ticket.revision + 1)
                 .execution_options(synchronize_session=False))
-            ticket = await self._ticket(session, ticket_id)
             await session.refresh(ticket)  # read before the update: what it is now
             if getattr(result, "rowcount", 0) != 1:
                 if ticket.status == "claimed" and ticket.coach_id == coach.id:
