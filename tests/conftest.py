@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.app import load_nlu
 from bot.db.migrate import upgrade
 from bot.db.session import make_engine
+from bot.nlu.base import NLUEngine
 from bot.settings import ROOT, Settings, load_settings
 
 POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -25,6 +27,14 @@ def make_settings(tmp_path: Path, **env: str) -> Settings:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def real_nlu() -> NLUEngine:
+    """The embedded NLU trained on nlu/, once per test session (loaded from var/nlu-cache when
+    it is there). On a fresh checkout this trains from scratch, about 2 minutes on two cores
+    and longer while CI trains Rasa beside it, so no start-up deadline may include it."""
+    return load_nlu(make_settings(ROOT))
 
 
 async def postgres_engine() -> tuple[AsyncEngine, str]:

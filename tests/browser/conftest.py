@@ -35,6 +35,7 @@ from bot.db.migrate import upgrade
 from bot.db.session import make_engine, make_sessionmaker
 from bot.dialogue.manager import Dialogue
 from bot.handoff.relay import Relay
+from bot.nlu.base import NLUEngine
 from bot.settings import ROOT, load_settings
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE: ViewportSize = {"width": 360, "height": 740}
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-STARTUP_SECONDS = 180  # the first run on a machine trains the NLU (about a minute)
+STARTUP_SECONDS = 180  # migrations and content; the NLU is trained before (real_nlu)
 
 
 def in_ci() -> bool:
@@ -74,10 +75,11 @@ class LiveServer:
 class _ServerThread(threading.Thread):
     """uvicorn plus the whole bot on its own event loop, in a daemon thread."""
 
-    def __init__(self, sock: socket.socket, database: Path) -> None:
+    def __init__(self, sock: socket.socket, database: Path, nlu: NLUEngine) -> None:
         super().__init__(name="web-chat-server", daemon=True)
         self.sock = sock
         self.database = database
+        self.nlu = nlu
         self.server: uvicorn.Server | None = None
         self.error: BaseException | None = None
 
@@ -99,7 +101,7 @@ class _ServerThread(threading.Thread):
             files = read_directory(settings.path(settings.content.dir))
             async with make_sessionmaker(engine)() as session, session.begin():
                 await store_files(session, files, by="browser-test")
-            services = await build_services(settings, engine=engine)
+            services = await build_services(settings, engine=engine, nlu=self.nlu)
             app = build_web_app(settings, Dialogue(services))
             # as `run` does: the relay delivers coaches' messages to the people
             relay = asyncio.create_task(Relay(services, interval=0.5).run_forever())
@@ -128,14 +130,15 @@ class _ServerThread(threading.Thread):
 
 @pytest.fixture(scope="module")
 def live_server(
-    chromium: Path, tmp_path_factory: pytest.TempPathFactory
+    chromium: Path, tmp_path_factory: pytest.TempPathFactory, real_nlu: NLUEngine
 ) -> Iterator[LiveServer]:
-    """The whole web app on 127.0.0.1, on a free port, against a fresh SQLite database."""
+    """The whole web app on 127.0.0.1, on a free port, against a fresh SQLite database. The
+    NLU is trained before the server starts (the real_nlu fixture), outside its deadline."""
     database = tmp_path_factory.mktemp("browser") / "werkpad.sqlite3"
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # a free port, held from here on so nobody else takes it
     port = sock.getsockname()[1]
-    thread = _ServerThread(sock, database)
+    thread = _ServerThread(sock, database, real_nlu)
     thread.start()
     try:
         thread.wait_started(STARTUP_SECONDS)

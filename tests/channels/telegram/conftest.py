@@ -17,7 +17,7 @@ from tg_fake_api import TOKEN, FakeBotAPI
 from tg_harness import WEBHOOK_SECRET, WEBHOOK_URL, Harness, MakeBot
 from tg_serve import Served, serve
 
-from bot.app import build_services, build_web_app, load_nlu
+from bot.app import build_services, build_web_app
 from bot.channels.telegram import TelegramService
 from bot.content.store import read_directory, store_files
 from bot.db.session import make_sessionmaker
@@ -27,12 +27,6 @@ from bot.settings import ROOT
 from tests.conftest import make_settings
 
 TODAY = date(2026, 11, 28)
-
-
-@pytest.fixture(scope="session")
-def real_nlu() -> NLUEngine:
-    """The embedded NLU trained on nlu/ (loaded from var/nlu-cache when it is there)."""
-    return load_nlu(make_settings(ROOT))
 
 
 @pytest.fixture(scope="session")
