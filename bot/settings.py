@@ -95,6 +95,16 @@ class WebSettings(_Section):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
+class ConsoleSettings(_Section):
+    """Sign-in and sessions of the admin and coach console (docs/console.md, security)."""
+
+    idle_minutes: int = Field(60, ge=5, le=720)  # a session unused this long has ended
+    login_attempts_per_ip: int = Field(20, ge=3, le=1_000_000)  # per connection address ...
+    login_window_minutes: int = Field(10, ge=1, le=1440)  # ... in this many minutes
+    login_checks_at_once: int = Field(1, ge=1, le=16)  # argon2 checks in parallel threads
+    login_checks_waiting: int = Field(16, ge=0, le=1000)  # more waiting: "busy, try again"
+
+
 class StorageSettings(_Section):
     sqlite_path: Path = Path("var/werkpad.sqlite3")
 
@@ -172,6 +182,7 @@ class Settings(_Section):
     dialogue: DialogueSettings = DialogueSettings()
     content: ContentSettings = ContentSettings()
     web: WebSettings = WebSettings()
+    console: ConsoleSettings = ConsoleSettings()
     storage: StorageSettings = StorageSettings()
     privacy: PrivacySettings = PrivacySettings()
     handoff: HandoffSettings = HandoffSettings()

@@ -7,27 +7,25 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import utcnow
 from bot.web.models import ROLES, AuditEvent, ConsoleSession, User
 
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
+SEEN_EVERY = timedelta(minutes=1)  # how often a session's last visit is written
 MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so a wrong address costs as long as a wrong
-# password and the timing does not tell which addresses exist.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+# Verified against when the e-mail is unknown or the account waiting, so those cost as long
+# as a wrong password and the timing does not tell them apart.
+DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
 class AccountError(ValueError):
@@ -43,6 +41,10 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
 
 
 def token_hash(token: str) -> str:
@@ -89,34 +91,42 @@ async def create_user(
     return user
 
 
-@dataclass(frozen=True)
-class SignIn:
-    user: User | None  # set when the password was right and the account open
-    locked_until: datetime | None = None  # set when the account is locked
+async def reserve_attempt(
+    session: AsyncSession, *, user_id: int, now: datetime | None = None
+) -> bool:
+    """Count a sign-in attempt as failed before its password is checked; False when the
+    account is waiting (bot/web/login_guard.throttle_delay) and the password must not be
+    checked at all. One conditional UPDATE takes the count, so concurrent guesses cannot all
+    read the same number (on PostgreSQL the row lock makes the later ones re-check the
+    wait); `settle_attempt` gives the count back when the password was right."""
+    from bot.web.login_guard import throttle_delay
 
-
-async def authenticate(
-    session: AsyncSession, *, email: str, password: str, now: datetime | None = None
-) -> SignIn:
-    """Check a password. The 5th wrong one in a row locks the account for 15 minutes; while
-    locked even the right password is refused."""
     now = now or utcnow()
-    user = await session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active:
-        verify_password(_DUMMY_HASH, password)
-        return SignIn(None)
-    if user.locked_until is not None and user.locked_until > now:
-        return SignIn(None, user.locked_until)
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until, user.failed_logins = now + LOCK_DURATION, 0
-            return SignIn(None, user.locked_until)
-        return SignIn(None)
-    user.failed_logins, user.locked_until, user.last_login = 0, None, now
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return SignIn(user)
+    failures = await session.scalar(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    )
+    if failures is None:
+        return False
+    delay = throttle_delay(failures)
+    if delay is not None:
+        await session.execute(
+            update(User).where(User.id == user_id).values(locked_until=now + delay))
+    return True
+
+
+async def settle_attempt(
+    session: AsyncSession, *, user: User, counted: bool, now: datetime | None = None
+) -> None:
+    """A right password: the account's failures start again from nothing (when the attempt
+    was `counted` by reserve_attempt) and its last sign-in is noted."""
+    now = now or utcnow()
+    values: dict[str, Any] = {"last_login": now}
+    if counted:
+        values |= {"failed_logins": 0, "locked_until": None}
+    await session.execute(update(User).where(User.id == user.id).values(**values))
 
 
 async def find_user(session: AsyncSession, *, email: str) -> User | None:
@@ -132,7 +142,7 @@ async def start_session(
     token = secrets.token_urlsafe(32)
     row = ConsoleSession(
         token_hash=token_hash(token), user_id=user.id, csrf_token=secrets.token_urlsafe(32),
-        created_at=now, expires_at=now + SESSION_LIFETIME,
+        created_at=now, last_seen_at=now, expires_at=now + SESSION_LIFETIME,
     )
     session.add(row)
     await session.flush()
@@ -140,16 +150,24 @@ async def start_session(
 
 
 async def load_session(
-    session: AsyncSession, *, token: str, now: datetime | None = None
+    session: AsyncSession, *, token: str, idle: timedelta | None = None,
+    now: datetime | None = None,
 ) -> tuple[ConsoleSession, User] | None:
-    """The live session and its (active) user for a cookie token, else None."""
+    """The live session and its (active) user for a cookie token, else None. A session not
+    used for `idle` has ended (and is deleted); a visit is written at most once a minute."""
     now = now or utcnow()
     row = await session.get(ConsoleSession, token_hash(token))
     if row is None or row.expires_at <= now:
         return None
+    seen = row.last_seen_at or row.created_at
+    if idle is not None and seen + idle <= now:
+        await session.delete(row)
+        return None
     user = await session.get(User, row.user_id)
     if user is None or not user.active:
         return None
+    if now - seen >= SEEN_EVERY:
+        row.last_seen_at = now
     return row, user
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ from bot.content.store import ContentStore
 from bot.language.translation import Translator
 from bot.settings import Settings
 from bot.web import accounts
+from bot.web.login_guard import LoginGuard
 
 SESSION_COOKIE = "werkpad_console"
 LOGIN_COOKIE = "werkpad_login"
@@ -44,6 +45,16 @@ class Console:
     today: Callable[[], date]
     content: ContentStore | None = None  # the running bot's content; reloaded after publish
     on_publish: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    guard: LoginGuard = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        limits = self.settings.console
+        self.guard = LoginGuard(
+            attempts_per_ip=limits.login_attempts_per_ip,
+            window_minutes=limits.login_window_minutes,
+            checks_at_once=limits.login_checks_at_once,
+            checks_waiting=limits.login_checks_waiting,
+        )
 
     @property
     def secure_cookies(self) -> bool:
@@ -148,8 +159,9 @@ class Gate:
         viewer = None
         token = request.cookies.get(SESSION_COOKIE)
         if token:
-            async with self.console.sessions() as session:
-                found = await accounts.load_session(session, token=token)
+            idle = timedelta(minutes=self.console.settings.console.idle_minutes)
+            async with self.console.sessions() as session, session.begin():
+                found = await accounts.load_session(session, token=token, idle=idle)
             if found is not None:
                 row, user = found
                 viewer = Viewer(user.id, user.email, user.name, user.role, row.csrf_token)

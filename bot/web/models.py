@@ -49,6 +49,8 @@ class ConsoleSession(Base):
     )
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the last request seen (written at most once a minute): the idle timeout counts from it
+    last_seen_at: Mapped[datetime | None]
     expires_at: Mapped[datetime]
 
 

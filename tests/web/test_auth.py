@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.web import accounts
 from bot.web.models import AuditEvent, ConsoleSession, User
 from tests.support.fakes import ScriptedNLU
-from tests.web.conftest import ADMIN, COACH, Site, client_for, csrf_token, login, make_site
+from tests.web.conftest import ADMIN, Site, client_for, csrf_token, login, make_site
 
 
 async def test_admin_signs_in_and_gets_a_safe_cookie(site: Site, anon: httpx.AsyncClient) -> None:
@@ -71,32 +71,6 @@ async def test_wrong_password_is_refused(anon: httpx.AsyncClient) -> None:
     unknown = await login(anon, "nobody@example.org", "whatever it is")
     assert unknown.status_code == 401
     assert "Wrong e-mail address or password." in unknown.text  # the same words
-
-
-async def test_five_failures_lock_the_account_for_fifteen_minutes(
-    site: Site, anon: httpx.AsyncClient
-) -> None:
-    for _ in range(4):
-        assert (await login(anon, COACH[0], "wrong password")).status_code == 401
-    fifth = await login(anon, COACH[0], "wrong password")
-    assert "locked for 15 minutes" in fifth.text
-
-    right = await login(anon, COACH[0], COACH[2])
-    assert right.status_code == 401  # locked: even the right password is refused
-    assert "locked" in right.text
-
-    sessions = make_sessionmaker(site.engine)
-    async with sessions() as session, session.begin():
-        user = await accounts.find_user(session, email=COACH[0])
-        assert user is not None and user.locked_until is not None
-        later = user.locked_until + timedelta(seconds=1)
-        assert user.locked_until - utcnow() <= timedelta(minutes=15)
-        result = await accounts.authenticate(session, email=COACH[0], password=COACH[2],
-                                             now=later)
-        assert result.user is not None
-        failed = (await session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "login_failed"))).all()
-    assert len(failed) == 6 and failed[0].user_id == user.id
 
 
 async def test_login_form_needs_its_csrf_token(anon: httpx.AsyncClient) -> None:
