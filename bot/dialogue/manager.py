@@ -29,6 +29,7 @@ from bot.dialogue.text import clean
 from bot.jobs.places import Places
 from bot.language.decide import decide_language
 from bot.language.detect import LanguageGuess, detect_language, normalise_hint, word_count
+from bot.language.translation import Miss, cache_only
 from bot.messages import Button, IncomingMessage, Link, OutgoingMessage
 from bot.nlu.base import NLUEngine, ParseResult
 from bot.settings import Settings
@@ -40,6 +41,7 @@ RETRY_WINDOW = 20  # a retried message_id is looked for among the person's last 
 # Channels whose message_id is the sender's retry key. Telegram's updates are made exactly-once
 # by its ledger (bot/channels/telegram/ledger.py), so it needs no second look-up per message.
 RETRY_CHANNELS = frozenset({"web"})
+MAX_WARMING = 8  # background fetches of missed translations at once; more are dropped
 
 
 @dataclass
@@ -94,10 +96,11 @@ class Dialogue:
         self.policy = Policy(services)
         # Messages wait here, first come first served, rather than timing out in the pool.
         self.slots = asyncio.Semaphore(pool_capacity(services.engine))
+        self._warming: set[asyncio.Task[None]] = set()
 
     async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
         key = f"{msg.channel}:{msg.external_id}"
-        async with self.locks.hold(key), self.slots:
+        async with self.locks.hold(key):
             try:
                 replies, kick = await self._handle_locked(msg)
             except Exception:  # the boundary: log it all, tell the person something kind
@@ -114,7 +117,26 @@ class Dialogue:
         nlu_limit = self.s.settings.nlu.max_text_length
         # Typed text is parsed first, outside the transaction: its language is the NLU's
         # (the one language decision), and the policy and the flows reuse the parse.
+        # The parse may call the translator (the pivot): it must not hold a database slot.
         parse = await self._parse_typed(msg, text[:nlu_limit])
+        with cache_only() as missed:  # no network call inside the transaction
+            async with self.slots:
+                result = await self._transaction(msg, text, parse, nlu_limit)
+        if missed:  # fetched now, outside; the next message finds them translated
+            self._warm(missed)
+        return result
+
+    def _warm(self, missed: list[Miss]) -> None:
+        warm = getattr(self.s.renderer.translator, "warm", None)
+        if warm is None or len(self._warming) >= MAX_WARMING:
+            return
+        task = asyncio.create_task(warm(missed))
+        self._warming.add(task)
+        task.add_done_callback(self._warming.discard)
+
+    async def _transaction(
+        self, msg: IncomingMessage, text: str, parse: ParseResult | None, nlu_limit: int
+    ) -> tuple[list[OutgoingMessage], bool]:
         async with self.s.sessions() as session, session.begin():
             person, _new = await repo.get_or_create_person(
                 session, channel=msg.channel, external_id=msg.external_id

@@ -22,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.language.translation import Miss, cache_only_misses
+
 logger = logging.getLogger(__name__)
 
 # Our language codes -> googletrans codes (Kurmanji is `ku` there; there is no separate Dari).
@@ -136,6 +138,8 @@ class GoogleTranslator:
         self.timeout = timeout
         self.glossary = Glossary(glossary)
         self.cache = cache or MemoryCache()
+        # answers inside cache_only() (a message's transaction): no database, no network
+        self.memory = self.cache if isinstance(self.cache, MemoryCache) else MemoryCache()
         # translate.googleapis.com uses the simple "gtx" client, no token dance
         self._google: Any = _Google(service_urls=["translate.googleapis.com"],
                                     raise_exception=True, timeout=httpx.Timeout(timeout))
@@ -151,7 +155,14 @@ class GoogleTranslator:
         src = GOOGLE_CODES.get(source or "", source or "auto")
         dest = GOOGLE_CODES.get(target, target)
         key = cache_key(text, src, dest)
+        if not personal and (hit := await self.memory.get(key)) is not None:
+            return hit
+        if (missed := cache_only_misses()) is not None:
+            if not personal:  # a person's own words are never cached, so never fetched later
+                missed.append(Miss(text, target, source))
+            return None
         if not personal and (hit := await self.cache.get(key)) is not None:
+            await self.memory.put(key, src, dest, hit)
             return hit
         protected, terms = self.glossary.protect(text)
         try:
@@ -167,11 +178,18 @@ class GoogleTranslator:
             return None
         translated = self._usable(protected, getattr(result, "text", None), terms)
         if translated is not None and not personal:
+            await self.memory.put(key, src, dest, translated)
             try:
                 await self.cache.put(key, src, dest, translated)
             except Exception:
                 logger.warning("could not store a translation in the cache", exc_info=True)
         return translated
+
+    async def warm(self, misses: Sequence[Miss]) -> None:
+        """Fetch what cache_only() missed, outside any transaction, so the next message
+        finds it in memory (each at most once; failures only logged)."""
+        for miss in dict.fromkeys(misses):
+            await self.translate(miss.text, target=miss.target, source=miss.source)
 
     def _usable(self, sent: str, received: object, terms: list[str]) -> str | None:
         if not isinstance(received, str) or not received.strip():
