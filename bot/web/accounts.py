@@ -215,12 +215,15 @@ async def set_active(session: AsyncSession, *, user: User, active: bool) -> None
         await end_user_sessions(session, user_id=user.id)
 
 
-async def set_password(session: AsyncSession, *, user: User, password: str) -> None:
+async def set_password(
+    session: AsyncSession, *, user: User, password: str, password_hash: str | None = None
+) -> None:
     """A new password chosen by an admin: AccountError when too short. Ends the user's
-    sessions and lifts a lock-out, so the new password works at once."""
+    sessions and lifts a lock-out, so the new password works at once. `password_hash`: the
+    password already hashed off the event loop (else it is hashed here)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash or hash_password(password)
     user.failed_logins, user.locked_until = 0, None
     await end_user_sessions(session, user_id=user.id)
 

@@ -13,6 +13,7 @@ from bot.jobs.places import Places
 from bot.web import accounts
 from bot.web.console import render
 from bot.web.deps import Console, Gate, PostedForm, Viewer
+from bot.web.login_guard import Busy
 from bot.web.models import ROLES, User
 
 MAX_NAME = 100
@@ -207,6 +208,15 @@ def build_users_router(console: Console, gate: Gate, places: Places | None = Non
 
     @router.post("/{user_id}/password", name="users_password")
     async def users_password(request: Request, user_id: str, form: AdminForm) -> Response:
+        password = form.get("password")
+        # hashed before the transaction, in the sign-in checks' worker pool (not on the loop)
+        hashed = None
+        if password == form.get("password_again") and \
+                len(password) >= accounts.MIN_PASSWORD_LENGTH:
+            try:
+                hashed = await console.guard.verifier.hash(password)
+            except Busy:
+                hashed = None
         async with console.sessions() as session, session.begin():
             user = await find(session, user_id)
             if user is None:
@@ -215,7 +225,8 @@ def build_users_router(console: Console, gate: Gate, places: Places | None = Non
                 return await user_page(request, user, status_code=422, errors={
                     "password": "The two passwords differ; nothing was changed."})
             try:
-                await accounts.set_password(session, user=user, password=form.get("password"))
+                await accounts.set_password(session, user=user, password=password,
+                                            password_hash=hashed)
             except accounts.AccountError as exc:
                 return await user_page(request, user, status_code=422,
                                        errors={"password": str(exc)})
