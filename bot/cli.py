@@ -231,7 +231,8 @@ async def run(settings: Settings, *, web_only: bool) -> int:
 
     # what the consent text promises: nothing older than the retention period is kept
     retention = asyncio.create_task(
-        purge_forever(services.sessions, days=settings.privacy.retention_days))
+        purge_forever(services.sessions, days=settings.privacy.retention_days,
+                      unconsented_minutes=settings.chat.unconsented_minutes))
     from bot.reminders.worker import ReminderWorker, remind_forever
 
     # reminders people asked for, sent once from the database (survives restarts)

@@ -63,6 +63,10 @@ class IncomingMessage:
     lang_hint: str | None = None
     message_id: str | None = None
     other_type: str | None = None  # for kind == "other": "photo", "voice", "sticker", ...
+    # where a web chat message came from (its network address, an IPv6 one cut to its /64),
+    # for the limits of the public chat only: never stored or logged
+    origin: str | None = None
+    counted: bool = False  # the channel has counted it against settings.chat's limits
 
 
 @dataclass(slots=True)

@@ -40,13 +40,40 @@ async def purge_expired(
     return removed
 
 
+async def purge_unconsented(
+    sessions: async_sessionmaker[AsyncSession], *, minutes: int, now: datetime | None = None
+) -> int:
+    """Delete the people who have not agreed to the privacy notice and have sent nothing for
+    `minutes` (their state goes with them: the language, a first question held for after a
+    yes). Before consent nothing is logged, so this is all there is of them."""
+    cutoff = (now or utcnow()) - timedelta(minutes=minutes)
+    async with sessions() as session, session.begin():
+        result = await session.execute(delete(Person).where(
+            Person.consent_at.is_(None), Person.last_seen < cutoff))
+    removed = result.rowcount or 0  # type: ignore[attr-defined]
+    if removed:
+        logger.info("deleted %d people who had not agreed within %d minutes", removed, minutes)
+    return removed
+
+
+UNCONSENTED_EVERY = 60  # seconds between sweeps of people who have not agreed
+
+
 async def purge_forever(
-    sessions: async_sessionmaker[AsyncSession], *, days: int, every_seconds: float = 6 * 3600
+    sessions: async_sessionmaker[AsyncSession], *, days: int, unconsented_minutes: int = 55,
+    every_seconds: float = 6 * 3600,
 ) -> None:
-    """Run the retention purge now and then every few hours, until cancelled."""
+    """Run the retention purge now and then every few hours, and delete the people who have
+    not agreed every minute (so none stays longer than `unconsented_minutes` + 1, within the
+    hour issue 15 promises), until cancelled."""
+    last_retention: float | None = None
+    loop = asyncio.get_running_loop()
     while True:
         try:
-            await purge_expired(sessions, days=days)
+            if last_retention is None or loop.time() - last_retention >= every_seconds:
+                last_retention = loop.time()
+                await purge_expired(sessions, days=days)
+            await purge_unconsented(sessions, minutes=unconsented_minutes)
         except Exception:  # a database hiccup must not stop the bot; try again next round
-            logger.exception("retention purge failed; retrying in %.0f s", every_seconds)
-        await asyncio.sleep(every_seconds)
+            logger.exception("privacy purge failed; retrying in %d s", UNCONSENTED_EVERY)
+        await asyncio.sleep(min(UNCONSENTED_EVERY, every_seconds))

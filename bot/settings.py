@@ -105,6 +105,21 @@ class ConsoleSettings(_Section):
     login_checks_waiting: int = Field(16, ge=0, le=1000)  # more waiting: "busy, try again"
 
 
+class ChatSettings(_Section):
+    """Limits of the public chat (docs/operations.md, "Abuse of the public chat"). Counts are
+    kept in memory, per process; the coach requests of one person are counted in the database."""
+
+    messages_per_minute: int = Field(60, ge=5, le=100_000)  # one person, any channel
+    # one network address (web chat): a reception centre puts hundreds of people behind one
+    messages_per_address_per_minute: int = Field(600, ge=10, le=1_000_000)
+    coach_requests_per_person_per_day: int = Field(3, ge=1, le=1000)  # new tickets
+    coach_requests_per_address_per_hour: int = Field(10, ge=1, le=1_000_000)  # web chat
+    # someone who has not agreed to the privacy notice is kept this long after their last
+    # message (language, the first question held for after a yes), then deleted by a sweep
+    # that runs every minute: gone within the hour
+    unconsented_minutes: int = Field(55, ge=5, le=55)
+
+
 class StorageSettings(_Section):
     sqlite_path: Path = Path("var/werkpad.sqlite3")
 
@@ -183,6 +198,7 @@ class Settings(_Section):
     content: ContentSettings = ContentSettings()
     web: WebSettings = WebSettings()
     console: ConsoleSettings = ConsoleSettings()
+    chat: ChatSettings = ChatSettings()
     storage: StorageSettings = StorageSettings()
     privacy: PrivacySettings = PrivacySettings()
     handoff: HandoffSettings = HandoffSettings()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +33,7 @@ from bot.language.detect import LanguageGuess, detect_language, normalise_hint, 
 from bot.language.translation import Miss, cache_only
 from bot.messages import Button, IncomingMessage, Link, OutgoingMessage
 from bot.nlu.base import NLUEngine, ParseResult
+from bot.ratelimit import ChatLimits
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ RETRY_WINDOW = 20  # a retried message_id is looked for among the person's last 
 # by its ledger (bot/channels/telegram/ledger.py), so it needs no second look-up per message.
 RETRY_CHANNELS = frozenset({"web"})
 MAX_WARMING = 8  # background fetches of missed translations at once; more are dropped
+MAX_KNOWN_LANGUAGES = 10_000  # people whose reply language is remembered for "slow down"
 
 
 @dataclass
@@ -83,6 +86,12 @@ class Services:
     delivery: Delivery = field(default_factory=Delivery)
     # set after a transaction saved handoff messages: the relay worker delivers them at once
     handoff_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    # the public chat's limits (settings.chat), counted in this process
+    limits: ChatLimits | None = None
+
+    def __post_init__(self) -> None:
+        if self.limits is None:
+            self.limits = ChatLimits(self.settings.chat)
 
 
 class Dialogue:
@@ -97,9 +106,20 @@ class Dialogue:
         # Messages wait here, first come first served, rather than timing out in the pool.
         self.slots = asyncio.Semaphore(pool_capacity(services.engine))
         self._warming: set[asyncio.Task[None]] = set()
+        # the last reply language of recent people: "please slow down" needs no database
+        self._languages: OrderedDict[str, str] = OrderedDict()
+
+    @property
+    def limits(self) -> ChatLimits | None:
+        """The public chat's limits, for channels that count before they call `handle`."""
+        return self.s.limits
 
     async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
         key = f"{msg.channel}:{msg.external_id}"
+        limits = self.s.limits
+        wait = limits.message(key) if limits is not None and not msg.counted else None
+        if wait is not None:
+            return await self._too_fast(msg, key, wait)
         async with self.locks.hold(key):
             try:
                 replies, kick = await self._handle_locked(msg)
@@ -108,7 +128,31 @@ class Dialogue:
                 return [await self._error_reply(msg)]
         if kick:  # committed: the relay may deliver to the coach now
             self.s.handoff_wakeup.set()
+        if replies:
+            self._languages[key] = replies[-1].language
+            self._languages.move_to_end(key)
+            while len(self._languages) > MAX_KNOWN_LANGUAGES:
+                self._languages.popitem(last=False)
         return replies
+
+    async def _too_fast(self, msg: IncomingMessage, key: str,
+                        wait: float) -> list[OutgoingMessage]:
+        """Over settings.chat.messages_per_minute: nothing is read or stored. The first
+        refused message of a minute hears "please wait, then send it again" in the person's
+        language (the web chat keeps the text in the box); later ones get no answer."""
+        limits = self.s.limits
+        assert limits is not None
+        logger.info("a %s person is over the message limit (%.0f s to wait)", msg.channel,
+                    wait)
+        if not limits.first_refusal(key):
+            return []
+        lang = self._languages.get(key) or normalise_hint(msg.lang_hint) or \
+            self.s.settings.languages.default
+        with cache_only():
+            reply = await self.s.renderer.message(
+                await self.s.renderer.ui("limit.too_fast", lang), lang)
+        reply.meta["limited"] = round(wait)
+        return [reply]
 
     async def _handle_locked(
         self, msg: IncomingMessage

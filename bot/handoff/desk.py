@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ConversationState, Event, utcnow
@@ -101,6 +101,8 @@ async def request(services: Services, turn: Turn, reason: str | None) -> None:
         "flow_before": (turn.state.pending.get(BEFORE_COACH) or {}).get("flow_id"),
         "fallbacks": turn.state.fallbacks,
     }
+    if ticket is None and await _over_request_limit(services, turn, now):
+        return
     if ticket is None:  # a new ticket
         ticket = Ticket(person_id=person.id, reason=(reason or "person_asked")[:32],
                         trigger=_trigger(turn), language=turn.lang, requested_at=now,
@@ -129,6 +131,33 @@ async def request(services: Services, turn: Turn, reason: str | None) -> None:
     turn.replies.append(await r.message(await r.ui("handoff.requested", turn.lang), turn.lang))
     turn.replies.append(await _expectation(services, session, ticket, turn.lang, now,
                                            buttons=r_buttons))
+
+
+async def _over_request_limit(services: Services, turn: Turn, now: datetime) -> bool:
+    """A new ticket past settings.chat's limits: the person is told, nothing is opened.
+
+    One person: new tickets in the last 24 hours, counted in the database (holds across
+    processes and restarts). One network address (the web chat, where a new visitor costs
+    nothing): new tickets in the last hour, counted in this process."""
+    limits = services.settings.chat
+    made = await turn.session.scalar(
+        select(func.count(Ticket.id)).where(Ticket.person_id == turn.person.id,
+                                            Ticket.created_at >= now - timedelta(days=1)))
+    key = None
+    if (made or 0) >= limits.coach_requests_per_person_per_day:
+        key = "handoff.limit_person"
+    elif turn.msg.origin and services.limits is not None and \
+            services.limits.address_coach_requests.hit(turn.msg.origin) is not None:
+        key = "handoff.limit_network"
+    if key is None:
+        return False
+    logger.info("a coach request was refused: %s", key)
+    turn.meta["coach_refused"] = key
+    r = services.renderer
+    buttons = [Button(await r.ui_text("button.menu", turn.lang), "cmd:menu")]
+    turn.replies.append(await r.message(await r.ui(key, turn.lang), turn.lang,
+                                        buttons=buttons))
+    return True
 
 
 async def cancel(services: Services, turn: Turn) -> None:

@@ -19,12 +19,11 @@ import hashlib
 import hmac
 import secrets
 import threading
-import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from bot.ratelimit import SlidingWindow
 from bot.web import accounts
 
 FIRST_DELAYED_FAILURE = 5
@@ -93,44 +92,6 @@ class Verifier:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-class SlidingWindow:
-    """At most `limit` hits per key in any `seconds`; the oldest keys are dropped past
-    `max_keys`, so a scan from many addresses costs bounded memory."""
-
-    def __init__(self, *, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 10_000) -> None:
-        self.limit, self.seconds, self.clock, self.max_keys = limit, seconds, clock, max_keys
-        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._hits)
-
-    def hit(self, key: str) -> float | None:
-        """Count a hit for `key`: None when allowed, else the seconds until the next one is."""
-        now = self.clock()
-        hits = self._hits.get(key)
-        if hits is None:
-            hits = self._hits[key] = deque()
-            while len(self._hits) > self.max_keys:
-                self._hits.popitem(last=False)
-        else:
-            self._hits.move_to_end(key)
-        while hits and hits[0] <= now - self.seconds:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return max(hits[0] + self.seconds - now, 1.0)
-        hits.append(now)
-        return None
-
-    def blocked(self, key: str) -> bool:
-        """Whether the next hit for `key` would be refused (without counting one)."""
-        hits = self._hits.get(key)
-        if not hits:
-            return False
-        now = self.clock()
-        return sum(1 for at in hits if at > now - self.seconds) >= self.limit
 
 
 def _device_mac(secret_key: str, user_id: int, nonce: str) -> str:

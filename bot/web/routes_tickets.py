@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from starlette.responses import RedirectResponse, Response
 
 from bot.db.models import utcnow
@@ -25,6 +25,9 @@ from bot.web.deps import Console, Gate, PostedForm, Viewer, id_number
 from bot.web.models import AuditEvent, User
 
 REFRESH_SECONDS = 5
+PAGE_SIZE = 50  # tickets on one page of the queue
+MAX_PAGE = 100_000
+ORDERS = ("oldest", "newest")
 VIEW_AUDIT_EVERY = timedelta(minutes=10)
 ACTIONS = ("claim", "reply", "note", "release", "close")
 
@@ -59,28 +62,46 @@ def build_ticket_router(console: Console, gate: Gate, coaches: Coaches) -> APIRo
         return minutes, minutes >= team.reply_minutes
 
     @router.get("", name="ticket_queue")
-    async def queue(request: Request, viewer: Staff, show: str = "open") -> Response:
+    async def queue(request: Request, viewer: Staff, show: str = "open", order: str = "oldest",
+                    page: str = "1") -> Response:
+        """The tickets this viewer may see, PAGE_SIZE a page: waiting ones first, then by
+        the time of the request, oldest first (the default) or newest first. However many
+        tickets a flood makes, every one is reachable and the count says how many there are."""
         now = utcnow()
+        order = order if order in ORDERS else "oldest"
+        number = min(id_number(page) or 1, MAX_PAGE)
         async with console.sessions() as session:
             me = await session.get(User, viewer.user_id)
             if me is None:
                 return RedirectResponse("/console/login", status_code=303)
-            query = select(Ticket).where(visible(me, settings.handoff)).order_by(
-                Ticket.requested_at)
+            where = [visible(me, settings.handoff)]
             if show != "all":
-                query = query.where(Ticket.status.in_(OPEN))
-            rows = (await session.scalars(query.limit(500))).all()
+                where.append(Ticket.status.in_(OPEN))
+            by_status: dict[str, int] = {status: n for status, n in (await session.execute(
+                select(Ticket.status, func.count()).where(*where).group_by(Ticket.status)))}
+            total = sum(by_status.values())
+            pages = max(1, -(-total // PAGE_SIZE))
+            number = min(number, pages)
+            when = Ticket.requested_at.asc() if order == "oldest" else Ticket.requested_at.desc()
+            tie = Ticket.id.asc() if order == "oldest" else Ticket.id.desc()
+            rows = (await session.scalars(
+                select(Ticket).where(*where)
+                .order_by(case((Ticket.status == "waiting", 0), else_=1), when, tie)
+                .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
         items: list[dict[str, Any]] = []
         for ticket in rows:
             minutes, overdue = waited_minutes(ticket, now)
             items.append({"t": ticket, "minutes": minutes,
                           "overdue": overdue and ticket.status == "waiting",
                           "for_me": coach_matches(me, ticket)})
-        # what a coach should take first: overdue, then those suggested for them, oldest first
-        items.sort(key=lambda i: (i["t"].status != "waiting", not i["overdue"],
-                                  not i["for_me"], i["t"].requested_at))
+        if order == "oldest":  # what to take first on this page: overdue, then suggested
+            items.sort(key=lambda i: (i["t"].status != "waiting", not i["overdue"],
+                                      not i["for_me"], i["t"].requested_at))
+        first = (number - 1) * PAGE_SIZE + 1 if total else 0
         return render(console, request, "tickets.html", title="Coach queue", items=items,
-                      show=show)
+                      show=show, order=order, page=number, pages=pages, total=total,
+                      waiting=by_status.get("waiting", 0), first=first,
+                      last=first + len(items) - 1 if items else 0)
 
     @router.get("/{ticket_id}", name="ticket_show")
     async def show(request: Request, ticket_id: str, viewer: Staff) -> Response:

@@ -29,6 +29,7 @@ from bot.channels.web.schemas import (
 )
 from bot.channels.web.service import ChatService
 from bot.messages import IncomingMessage
+from bot.ratelimit import network_key
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,13 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
 }
+
+
+def too_fast(wait: float) -> Response:
+    seconds = max(1, round(wait))
+    response = error_response(429, "too_fast", f"wait {seconds} s, then send it again")
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def build_chat_router(
@@ -106,6 +114,11 @@ def build_chat_router(
 
     @router.post("/chat/api/message", name="chat_message")
     async def message(request: Request) -> Response:
+        origin = network_key(request.client.host if request.client else None)
+        limits = getattr(service, "limits", None)
+        wait = limits.address_message(origin) if limits is not None else None
+        if wait is not None:  # before the body is read: a flood costs as little as possible
+            return too_fast(wait)
         try:
             body = await read_limited_body(request)
         except BodyTooLarge:
@@ -116,6 +129,9 @@ def build_chat_router(
             return invalid_message_response(exc)
         if not data.payload and not data.text.strip():
             return error_response(422, "empty_message", "send text or a button payload")
+        wait = limits.message(f"{CHANNEL}:{data.visitor}") if limits is not None else None
+        if wait is not None:  # the page keeps the text in the box and says to wait
+            return too_fast(wait)
         incoming = IncomingMessage(
             channel=CHANNEL,
             external_id=data.visitor,
@@ -124,6 +140,8 @@ def build_chat_router(
             payload=data.payload,
             lang_hint=data.lang if data.lang in languages else None,
             message_id=data.message_id,
+            origin=origin,
+            counted=limits is not None,  # against the person's limit, just above
         )
         try:
             replies = await service.handle(incoming)

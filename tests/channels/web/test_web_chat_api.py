@@ -32,6 +32,7 @@ async def test_text_round_trip(client: httpx.AsyncClient, service: FakeChatServi
             text="متى يمكنني العمل؟",
             lang_hint="ar",
             message_id="m1",
+            origin="127.0.0.1",
         )
     ]
     assert response.json() == {"replies": [reply.to_dict() for reply in service.replies]}

@@ -285,7 +285,9 @@
       // Nothing is lost: the text goes back, before anything typed while we waited.
       el.input.value = el.input.value ? text + "\n" + el.input.value : text;
       autosize();
-      if (status === 413) { showError("tooLong", null); } else { showError("error", sendText); }
+      if (status === 413) { showError("tooLong", null); }
+      else if (status === 429) { showError("tooFast", sendText); }
+      else { showError("error", sendText); }
     });
   }
 
@@ -295,9 +297,11 @@
       applyLanguage(payload.slice(5));
       save(LANG_KEY, lang);
     }
-    post({ payload: payload, text: label || "", message_id: messageId }, label, function (ok) {
+    var fields = { payload: payload, text: label || "", message_id: messageId };
+    post(fields, label, function (ok, status) {
       if (!ok) {
-        showError("error", function () { sendPayload(payload, label, messageId); });
+        showError(status === 429 ? "tooFast" : "error",
+                  function () { sendPayload(payload, label, messageId); });
       }
     });
   }
