@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy import event
@@ -11,6 +12,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -32,11 +35,25 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # deleted rows are overwritten on disk, not only unlinked (/forget, retention)
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10,
                                hide_parameters=True)  # no message text in error logs
+
+
+async def checkpoint_after_delete(engine: AsyncEngine) -> None:
+    """SQLite: copy the write-ahead log into the database and truncate it, so the frames that
+    still hold deleted rows leave the -wal file (after /forget). Nothing on PostgreSQL,
+    whose WAL and dead tuples are the server's (VACUUM; docs/operations.md)."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as conn:
+        busy = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+    if busy is not None and busy[0]:
+        logger.warning("the WAL checkpoint after a deletion was busy; SQLite retries it later")
 
 
 def pool_capacity(engine: AsyncEngine) -> int:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.content.store import ContentStore
 from bot.db import repositories as repo
 from bot.db.models import ConversationState, Event, Person, utcnow
-from bot.db.session import pool_capacity
+from bot.db.session import checkpoint_after_delete, pool_capacity
 from bot.delivery import Delivery
 from bot.dialogue.locks import KeyedLocks
 from bot.dialogue.render import Renderer
@@ -106,6 +106,7 @@ class Dialogue:
         # Messages wait here, first come first served, rather than timing out in the pool.
         self.slots = asyncio.Semaphore(pool_capacity(services.engine))
         self._warming: set[asyncio.Task[None]] = set()
+        self._forgotten: dict[str, bool] = {}  # deleted by the message just committed
         # the last reply language of recent people: "please slow down" needs no database
         self._languages: OrderedDict[str, str] = OrderedDict()
 
@@ -166,6 +167,8 @@ class Dialogue:
         with cache_only() as missed:  # no network call inside the transaction
             async with self.slots:
                 result = await self._transaction(msg, text, parse, nlu_limit)
+                if self._forgotten.pop(msg.channel + ":" + msg.external_id, False):
+                    await checkpoint_after_delete(self.s.engine)
         if missed:  # fetched now, outside; the next message finds them translated
             self._warm(missed)
         return result
@@ -207,6 +210,7 @@ class Dialogue:
                     reply.meta["flow"], reply.meta["step"] = state.flow_id, state.step_id
             kick = bool(turn.meta.pop("handoff_kick", False))
             if person in session.deleted:  # forgotten (or declined) during this message
+                self._forgotten[f"{msg.channel}:{msg.external_id}"] = True
                 return turn.replies, kick
             state.revision += 1
             person.last_seen = utcnow()
