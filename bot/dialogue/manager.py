@@ -167,7 +167,7 @@ class Dialogue:
         with cache_only() as missed:  # no network call inside the transaction
             async with self.slots:
                 result = await self._transaction(msg, text, parse, nlu_limit)
-                if self._forgotten.pop(msg.channel + ":" + msg.external_id, False):
+                if self._forgotten.pop(f"{msg.channel}:{msg.external_id}", False):
                     await checkpoint_after_delete(self.s.engine)
         if missed:  # fetched now, outside; the next message finds them translated
             self._warm(missed)
