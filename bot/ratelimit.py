@@ -58,10 +58,6 @@ class SlidingWindow:
         return sum(1 for at in hits if at > now - self.seconds) >= self.limit
 
 
-    def forget(self, key: str) -> None:
-        self._hits.pop(key, None)
-
-
 class ChatLimits:
     """The limits of one process's chat (settings.chat)."""
 

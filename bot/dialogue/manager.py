@@ -87,11 +87,10 @@ class Services:
     # set after a transaction saved handoff messages: the relay worker delivers them at once
     handoff_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     # the public chat's limits (settings.chat), counted in this process
-    limits: ChatLimits | None = None
+    limits: ChatLimits = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.limits is None:
-            self.limits = ChatLimits(self.settings.chat)
+        self.limits = ChatLimits(self.settings.chat)
 
 
 class Dialogue:
@@ -106,19 +105,18 @@ class Dialogue:
         # Messages wait here, first come first served, rather than timing out in the pool.
         self.slots = asyncio.Semaphore(pool_capacity(services.engine))
         self._warming: set[asyncio.Task[None]] = set()
-        self._forgotten: dict[str, bool] = {}  # deleted by the message just committed
+        self._forgotten: set[str] = set()  # people deleted by the message just committed
         # the last reply language of recent people: "please slow down" needs no database
         self._languages: OrderedDict[str, str] = OrderedDict()
 
     @property
-    def limits(self) -> ChatLimits | None:
+    def limits(self) -> ChatLimits:
         """The public chat's limits, for channels that count before they call `handle`."""
         return self.s.limits
 
     async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
         key = f"{msg.channel}:{msg.external_id}"
-        limits = self.s.limits
-        wait = limits.message(key) if limits is not None and not msg.counted else None
+        wait = None if msg.counted else self.s.limits.message(key)
         if wait is not None:
             return await self._too_fast(msg, key, wait)
         async with self.locks.hold(key):
@@ -141,11 +139,9 @@ class Dialogue:
         """Over settings.chat.messages_per_minute: nothing is read or stored. The first
         refused message of a minute hears "please wait, then send it again" in the person's
         language (the web chat keeps the text in the box); later ones get no answer."""
-        limits = self.s.limits
-        assert limits is not None
         logger.info("a %s person is over the message limit (%.0f s to wait)", msg.channel,
                     wait)
-        if not limits.first_refusal(key):
+        if not self.s.limits.first_refusal(key):
             return []
         lang = self._languages.get(key) or normalise_hint(msg.lang_hint) or \
             self.s.settings.languages.default
@@ -167,7 +163,9 @@ class Dialogue:
         with cache_only() as missed:  # no network call inside the transaction
             async with self.slots:
                 result = await self._transaction(msg, text, parse, nlu_limit)
-                if self._forgotten.pop(f"{msg.channel}:{msg.external_id}", False):
+                key = f"{msg.channel}:{msg.external_id}"
+                if key in self._forgotten:
+                    self._forgotten.discard(key)
                     await checkpoint_after_delete(self.s.engine)
         if missed:  # fetched now, outside; the next message finds them translated
             self._warm(missed)
@@ -210,7 +208,7 @@ class Dialogue:
                     reply.meta["flow"], reply.meta["step"] = state.flow_id, state.step_id
             kick = bool(turn.meta.pop("handoff_kick", False))
             if person in session.deleted:  # forgotten (or declined) during this message
-                self._forgotten[f"{msg.channel}:{msg.external_id}"] = True
+                self._forgotten.add(f"{msg.channel}:{msg.external_id}")
                 return turn.replies, kick
             state.revision += 1
             person.last_seen = utcnow()

@@ -90,6 +90,8 @@ async def request(services: Services, turn: Turn, reason: str | None) -> None:
                                             turn.lang))
         turn.replies.append(await _expectation(services, session, ticket, turn.lang, now))
         return
+    if ticket is None and await _over_request_limit(services, turn, now):
+        return  # before the summary and the suggestions are worked out for nothing
     slots = _summary_slots(turn)
     municipality, region = _place(services, slots)
     teams = services.settings.handoff.teams
@@ -101,8 +103,6 @@ async def request(services: Services, turn: Turn, reason: str | None) -> None:
         "flow_before": (turn.state.pending.get(BEFORE_COACH) or {}).get("flow_id"),
         "fallbacks": turn.state.fallbacks,
     }
-    if ticket is None and await _over_request_limit(services, turn, now):
-        return
     if ticket is None:  # a new ticket
         ticket = Ticket(person_id=person.id, reason=(reason or "person_asked")[:32],
                         trigger=_trigger(turn), language=turn.lang, requested_at=now,
@@ -146,7 +146,7 @@ async def _over_request_limit(services: Services, turn: Turn, now: datetime) -> 
     key = None
     if (made or 0) >= limits.coach_requests_per_person_per_day:
         key = "handoff.limit_person"
-    elif turn.msg.origin and services.limits is not None and \
+    elif turn.msg.origin and \
             services.limits.address_coach_requests.hit(turn.msg.origin) is not None:
         key = "handoff.limit_network"
     if key is None:

@@ -15,15 +15,18 @@ VISITOR = "v" * 24
 SCRIPT = '<script>alert("x")</script>'
 
 
-async def ask_in_web_chat(client: httpx.AsyncClient, text: str | None = None) -> None:
-    for body in ({"visitor": VISITOR, "text": "hello"},
-                 {"visitor": VISITOR, "payload": "cmd:consent"},
-                 {"visitor": VISITOR, "payload": "cmd:coach"},
-                 {"visitor": VISITOR, "payload": "answer:work_permit"}):
+async def ask_in_web_chat(client: httpx.AsyncClient, text: str | None = None, *,
+                          visitor: str = VISITOR) -> httpx.Response:
+    """Agree, ask for a coach and tap a reason; the answer to the tap (then `text`, if any)."""
+    for body in ({"visitor": visitor, "text": "hello"},
+                 {"visitor": visitor, "payload": "cmd:consent"},
+                 {"visitor": visitor, "payload": "cmd:coach"},
+                 {"visitor": visitor, "payload": "answer:work_permit"}):
         response = await client.post("/chat/api/message", json=body)
         assert response.status_code == 200, response.text
     if text:
-        await client.post("/chat/api/message", json={"visitor": VISITOR, "text": text})
+        await client.post("/chat/api/message", json={"visitor": visitor, "text": text})
+    return response
 
 
 async def only_ticket(site: Site) -> Ticket:

@@ -16,18 +16,7 @@ from sqlalchemy import func, select
 from bot.db.models import Person, utcnow
 from bot.handoff.models import Ticket
 from tests.web.conftest import Site
-
-
-async def ask_for_a_coach(client: httpx.AsyncClient, visitor: str) -> httpx.Response:
-    response = None
-    for body in ({"visitor": visitor, "text": "hello"},
-                 {"visitor": visitor, "payload": "cmd:consent"},
-                 {"visitor": visitor, "payload": "cmd:coach"},
-                 {"visitor": visitor, "payload": "answer:work_permit"}):
-        response = await client.post("/chat/api/message", json=body)
-        assert response.status_code == 200, response.text
-    assert response is not None
-    return response
+from tests.web.test_console_tickets import ask_in_web_chat
 
 
 async def ticket_count(site: Site) -> int:
@@ -39,7 +28,7 @@ async def test_anonymous_visitors_from_one_address_stop_at_its_limit(
         site: Site, anon: httpx.AsyncClient) -> None:
     limit = site.services.settings.chat.coach_requests_per_address_per_hour
     for n in range(limit + 5):
-        last = await ask_for_a_coach(anon, f"flooding-visitor-{n:04d}")
+        last = await ask_in_web_chat(anon, visitor=f"flooding-visitor-{n:04d}")
     assert await ticket_count(site) == limit
     said = " ".join(reply["text"] for reply in last.json()["replies"])
     assert "internet connection" in said
